@@ -1,0 +1,64 @@
+// mock/: the platform. createApp wires middleware, resources and admin routes; it never listens (server.ts does).
+import express, { Router, type Express } from 'express';
+import { loadOpenApi } from '../spec/index.js';
+import { adminRouter } from './admin.js';
+import { jsonBody } from './http/body.js';
+import { contextMiddleware, requestContext, sendJson, warn } from './http/context.js';
+import { errorMiddleware, notFound } from './http/errors.js';
+import type { MockPlatform } from './platform.js';
+import { assignedRights } from './resources/assigned-rights.js';
+import { places } from './resources/places.js';
+import { rates } from './resources/rates.js';
+import type { ResourceDefinition, ResourceDeps } from './resources/resource.js';
+import { resourceRouter } from './resources/resource-router.js';
+import { rightSpecs } from './resources/right-specs.js';
+import { sessions } from './resources/sessions.js';
+
+export const RESOURCES: readonly ResourceDefinition[] = [places, rightSpecs, rates, assignedRights, sessions];
+
+/** The mount points of the API: the contract's root paths and the seeds' versioned prefix. */
+export const API_PREFIXES = ['/v1/parking', '/'] as const;
+
+export interface AppOptions {
+  /** Called with errors that became a 500, so they are not lost. @default console.error */
+  onUnexpectedError?: (err: unknown) => void;
+}
+
+function apiRouter(platform: MockPlatform): Router {
+  const deps: ResourceDeps = { store: platform.store, schemas: platform.schemas, emit: (e) => platform.emit(e) };
+  const router = Router();
+  for (const def of RESOURCES) router.use(resourceRouter(def, deps));
+
+  // Seed UC1.2 reads a right spec at /rights/{id}; fall back to an assigned right of that id.
+  router.get('/rights/:id', (req, res, next) => {
+    const ctx = requestContext(res);
+    const target = platform.store.rightSpecs.has(req.params.id) ? rightSpecs : platform.store.assignedRights.has(req.params.id) ? assignedRights : undefined;
+    if (!target) throw notFound(`no right specification or assigned right ${req.params.id}`);
+    warn(ctx, `/rights/${req.params.id} is not a contract path: answered as ${target.path}/${req.params.id}`);
+    req.url = `${target.path}/${encodeURIComponent(req.params.id)}${req.url.slice(req.url.indexOf('?') >= 0 ? req.url.indexOf('?') : req.url.length)}`;
+    router(req, res, next);
+  });
+  return router;
+}
+
+export function createApp(platform: MockPlatform, options: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(platform.journal.middleware());
+  app.use(contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict }));
+  app.use(jsonBody());
+
+  app.get('/openapi.json', (_req, res) => sendJson(res, 200, loadOpenApi()));
+  app.use('/__admin', adminRouter(platform));
+  const api = apiRouter(platform);
+  for (const prefix of API_PREFIXES) app.use(prefix, api);
+
+  app.use((req) => {
+    throw notFound(`no route for ${req.method} ${req.path}`);
+  });
+  const onUnexpected = options.onUnexpectedError ?? ((err: unknown) => console.error('[apds-conformance] unexpected error:', err));
+  app.use(errorMiddleware((err) => onUnexpected(err)));
+  return app;
+}

@@ -1,0 +1,84 @@
+// `apds-conformance mock`: parses options, starts the platform, prints where it listens, stops cleanly.
+import { parseArgs } from 'node:util';
+import { DIALECTS, type Dialect } from './http/context.js';
+import { startMockPlatform } from './server.js';
+import { StateFile } from './state-file.js';
+
+export const MOCK_HELP = `Usage: apds-conformance mock [options]
+
+Starts the stateful NPP/APDS mock platform, seeded with the Manchester fixtures, in memory.
+
+Options:
+  --port <n>          port to listen on (default 4010, env PORT)
+  --host <addr>       address to bind (default 127.0.0.1, env HOST)
+  --fixtures <name>   fixture set: a shipped name (default, uc5) or a folder (default: default)
+  --empty             start with no data
+  --dialect <d>       output shapes: spec (NPP 1.0.1, default) or flows (the sample flows)
+  --clock <instant>   pin the virtual clock (ISO 8601 or epoch seconds); default real time
+  --state <file>      load state from the file at start and save it there on change and exit
+  --strict            reject seed defects (sloppy timestamps, {"en": ...} names) with 400
+  -h, --help          show this help
+`;
+
+export async function runMockCli(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      fixtures: { type: 'string' },
+      empty: { type: 'boolean' },
+      dialect: { type: 'string' },
+      clock: { type: 'string' },
+      state: { type: 'string' },
+      strict: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(MOCK_HELP);
+    return 0;
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 4010);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  const dialect = (values.dialect ?? 'spec') as Dialect;
+  if (!DIALECTS.includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${values.dialect}"`);
+  if (values.empty && values.fixtures) throw new UsageError('--empty and --fixtures exclude each other');
+
+  const mock = await startMockPlatform({
+    port,
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    fixtures: values.empty ? false : (values.fixtures ?? 'default'),
+    dialect,
+    clock: values.clock,
+    strict: values.strict,
+  });
+  let state: StateFile | undefined;
+  if (values.state) {
+    state = new StateFile(values.state, mock.platform);
+    if (state.load()) console.log(`state loaded from ${values.state}`);
+    state.watch();
+  }
+  const counts = Object.entries(mock.platform.store.collections).map(([name, c]) => `${c.size} ${name}`).join(', ');
+  console.log(`apds-conformance mock platform (${dialect} dialect, clock ${mock.clock.state().pinned ? 'pinned at ' + mock.clock.state().now : 'real time'})`);
+  console.log(`data: ${counts}`);
+  console.log(`NPP API:   ${mock.url}/   and   ${mock.url}/v1/parking/`);
+  console.log(`OpenAPI:   ${mock.url}/openapi.json`);
+  console.log(`admin:     ${mock.url}/__admin/{reset,state,clock,journal}`);
+  console.log(`listening on ${mock.url}`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  state?.flush();
+  await mock.close();
+  console.log('stopped');
+  return 0;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

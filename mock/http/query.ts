@@ -1,0 +1,80 @@
+// Reads query parameters with clear 400s for bad values; unknown parameters are reported, not fatal.
+import type { RequestContext } from './context.js';
+import { warn } from './context.js';
+import { badRequest } from './errors.js';
+
+/** Parameters every route accepts (dialect switch), never reported as unknown. */
+const ALWAYS_KNOWN = new Set(['dialect']);
+
+export class QueryReader {
+  readonly #query: Record<string, unknown>;
+  readonly #known = new Set<string>(ALWAYS_KNOWN);
+
+  constructor(
+    query: unknown,
+    readonly ctx: RequestContext,
+  ) {
+    this.#query = (query ?? {}) as Record<string, unknown>;
+  }
+
+  has(name: string): boolean {
+    this.#known.add(name);
+    return this.#query[name] !== undefined;
+  }
+
+  string(name: string): string | undefined {
+    this.#known.add(name);
+    const raw = this.#query[name];
+    if (raw === undefined) return undefined;
+    if (Array.isArray(raw)) throw badRequest(`query parameter ${name} is given more than once`);
+    if (typeof raw !== 'string') throw badRequest(`query parameter ${name} must be a plain value`);
+    return raw;
+  }
+
+  /** Comma-separated values; a repeated parameter adds to the list. */
+  list(name: string): string[] | undefined {
+    this.#known.add(name);
+    const raw = this.#query[name];
+    if (raw === undefined) return undefined;
+    const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => String(v).split(','));
+    const values = parts.map((v) => v.trim()).filter((v) => v !== '');
+    if (values.length === 0) throw badRequest(`query parameter ${name} is empty`);
+    return values;
+  }
+
+  enumList<T extends string>(name: string, allowed: readonly T[]): T[] | undefined {
+    const values = this.list(name);
+    if (!values) return undefined;
+    const bad = values.filter((v) => !allowed.includes(v as T));
+    if (bad.length) throw badRequest(`query parameter ${name} has unknown value ${bad.map((b) => `"${b}"`).join(', ')}; allowed: ${allowed.join(', ')}`);
+    return values as T[];
+  }
+
+  number(name: string, options: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    const kind = options.integer ? 'an integer' : 'a number';
+    if (raw.trim() === '' || !Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
+      throw badRequest(`query parameter ${name} must be ${kind}, got "${raw}"`);
+    }
+    if (options.min !== undefined && value < options.min) throw badRequest(`query parameter ${name} must be ≥ ${options.min}, got ${raw}`);
+    if (options.max !== undefined && value > options.max) throw badRequest(`query parameter ${name} must be ≤ ${options.max}, got ${raw}`);
+    return value;
+  }
+
+  /** Epoch seconds, or `now` (the virtual clock, or X-Mock-Now); returns milliseconds. */
+  instant(name: string): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (raw === 'now') return this.ctx.nowMs;
+    if (!/^\d+$/.test(raw)) throw badRequest(`query parameter ${name} must be epoch seconds or "now", got "${raw}"`);
+    return Number(raw) * 1000;
+  }
+
+  /** Reports the parameters no reader asked for (call after every filter has been read). */
+  reportUnknown(): void {
+    const unknown = Object.keys(this.#query).filter((k) => !this.#known.has(k));
+    if (unknown.length) warn(this.ctx, `ignored unknown query parameter ${unknown.join(', ')}`);
+  }
+}

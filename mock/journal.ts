@@ -1,0 +1,79 @@
+// The request journal: the last N requests (method, path, status, violations), in a fixed-size ring.
+import type { NextFunction, Request, Response } from 'express';
+import type { Violation } from '../spec/index.js';
+import type { RequestContext } from './http/context.js';
+
+export interface JournalEntry {
+  seq: number;
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  status: number;
+  durationMs: number;
+  clientId?: string;
+  violations?: Violation[];
+  warnings?: string[];
+  /** The request body when it is small; larger bodies are noted, not kept, so memory stays bounded. */
+  body?: unknown;
+  bodyOmitted?: string;
+}
+
+const MAX_KEPT_BODY_BYTES = 8192;
+
+export class RequestJournal {
+  readonly #entries: (JournalEntry | undefined)[];
+  #next = 0;
+  #seq = 0;
+
+  constructor(readonly capacity = 1000) {
+    this.#entries = new Array(Math.max(1, capacity));
+  }
+
+  record(entry: Omit<JournalEntry, 'seq'>): void {
+    this.#entries[this.#next] = { seq: ++this.#seq, ...entry };
+    this.#next = (this.#next + 1) % this.#entries.length;
+  }
+
+  /** Newest last, at most `limit` entries. */
+  entries(limit = this.capacity): JournalEntry[] {
+    const ordered: JournalEntry[] = [];
+    for (let i = 0; i < this.#entries.length; i++) {
+      const entry = this.#entries[(this.#next + i) % this.#entries.length];
+      if (entry) ordered.push(entry);
+    }
+    return ordered.slice(Math.max(0, ordered.length - limit));
+  }
+
+  clear(): void {
+    this.#entries.fill(undefined);
+    this.#next = 0;
+  }
+
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ctx = res.locals.ctx as RequestContext | undefined;
+        const entry: Omit<JournalEntry, 'seq'> = {
+          time: new Date().toISOString(),
+          method: req.method,
+          path: req.path,
+          query: { ...(req.query as Record<string, unknown>) },
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        };
+        if (ctx && ctx.principal.clientId !== 'anonymous') entry.clientId = ctx.principal.clientId;
+        if (res.locals.violations) entry.violations = res.locals.violations;
+        if (ctx?.warnings.length) entry.warnings = ctx.warnings;
+        if (req.body !== undefined && typeof req.body !== 'string') {
+          const length = Number(req.headers['content-length'] ?? 0);
+          if (length <= MAX_KEPT_BODY_BYTES) entry.body = req.body;
+          else entry.bodyOmitted = `${length} bytes`;
+        }
+        this.record(entry);
+      });
+      next();
+    };
+  }
+}

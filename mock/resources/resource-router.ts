@@ -1,0 +1,156 @@
+// The CRUD routes every resource shares: list, create, read (version, expand), replace, merge-patch, delete.
+import { Router, type Request, type Response } from 'express';
+import { isObject, type Json } from '../dialect/common.js';
+import { forbiddenKeyPath } from '../http/body.js';
+import { requestContext, sendJson, type RequestContext } from '../http/context.js';
+import { ApiError, badRequest, notFound, responseStatus } from '../http/errors.js';
+import { pageOf } from '../http/list.js';
+import { QueryReader } from '../http/query.js';
+import type { Entity } from '../store/platform-store.js';
+import { mergePatch } from './merge-patch.js';
+import type { ChangeEvent, ResourceDefinition, ResourceDeps } from './resource.js';
+
+export function readExpand(query: QueryReader, def: ResourceDefinition): Set<string> {
+  const values = query.enumList('expand', def.expandValues);
+  if (!values) return new Set(def.defaultExpand);
+  if (values.includes('none')) return new Set();
+  if (values.includes('all')) return new Set(def.expandValues.filter((v) => v !== 'all' && v !== 'none'));
+  return new Set(values);
+}
+
+function requireObjectBody(req: Request): Json {
+  if (req.body === undefined) throw badRequest('request body is missing: send a JSON object');
+  if (!isObject(req.body)) throw badRequest('request body must be a JSON object');
+  const forbidden = forbiddenKeyPath(req.body);
+  if (forbidden) throw badRequest(`request body contains a forbidden key at ${forbidden}`, [{ path: forbidden, message: 'forbidden key' }]);
+  return req.body;
+}
+
+export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Router {
+  const router = Router();
+  const collection = def.collection(deps.store);
+
+  const validate = (entity: Entity) => {
+    const violations = deps.schemas.validate(def.schema, entity);
+    if (violations.length) {
+      throw badRequest(`request body is not a valid ${def.schema}: ${violations.length} violation${violations.length > 1 ? 's' : ''}`, violations);
+    }
+  };
+
+  const emitAll = (events: ChangeEvent[]) => events.forEach((e) => deps.emit(e));
+
+  const change = (kind: ChangeEvent['kind'], entity: Entity, ctx: RequestContext, previous?: Entity): ChangeEvent => ({
+    resource: def.resource,
+    kind,
+    entity,
+    previous,
+    principal: ctx.principal,
+    atMs: ctx.nowMs,
+  });
+
+  router.get(def.path, (req, res) => {
+    const ctx = requestContext(res);
+    const query = new QueryReader(req.query, ctx);
+    const page = query.number('page', { integer: true, min: 1 }) ?? 1;
+    const since = query.number('modified_since', { integer: true, min: 0 });
+    const expand = readExpand(query, def);
+    let items = def.list(query, deps);
+    query.reportUnknown();
+    let deleted;
+    if (since !== undefined) {
+      const sinceMs = since * 1000;
+      items = items.filter((e) => (collection.modifiedAt(e.id) ?? 0) >= sinceMs);
+      deleted = collection.deletedSince(sinceMs);
+    }
+    const body = pageOf(items, {
+      page,
+      pageSize: def.defaultPageSize,
+      nowMs: ctx.nowMs,
+      deleted,
+      present: (e) => def.present(e, expand, ctx, deps),
+    });
+    sendJson(res, 200, body);
+  });
+
+  router.post(def.path, (req, res) => {
+    const ctx = requestContext(res);
+    const entity = def.canonical(requireObjectBody(req), ctx) as Entity;
+    validate(entity);
+    collection.assertCreatable(entity);
+    const prepared = def.prepare(entity, ctx, deps);
+    validate(prepared.entity);
+    collection.create(prepared.entity, ctx.nowMs);
+    const events = [change('created', prepared.entity, ctx), ...(prepared.commit?.(ctx.nowMs) ?? [])];
+    const status = def.createStatus ?? 201;
+    sendJson(res, status, responseStatus(status, `${def.noun} ${entity.id} created`));
+    emitAll(events);
+  });
+
+  router.get(`${def.path}/:id`, (req, res) => {
+    const ctx = requestContext(res);
+    const query = new QueryReader(req.query, ctx);
+    const version = query.number('version', { integer: true, min: 1 });
+    const expand = readExpand(query, def);
+    query.reportUnknown();
+    const entity = collection.get(req.params.id, version);
+    if (!entity) {
+      throw notFound(version !== undefined && collection.has(req.params.id)
+        ? `${def.noun} ${req.params.id} has no version ${version}`
+        : `${def.noun} ${req.params.id} does not exist`);
+    }
+    sendJson(res, 200, def.present(entity, expand, ctx, deps));
+  });
+
+  const replace = (req: Request, res: Response, entity: Entity, previous: Entity | undefined, verb: 'replaced' | 'updated') => {
+    const ctx = requestContext(res);
+    validate(entity);
+    const outcome = collection.planReplace(entity, { upsert: def.upsertOnPut });
+    const prepared = def.prepare(entity, ctx, deps, previous);
+    validate(prepared.entity);
+    collection.replace(prepared.entity, ctx.nowMs, { upsert: def.upsertOnPut });
+    const events = [change(outcome === 'created' ? 'created' : 'updated', prepared.entity, ctx, previous), ...(prepared.commit?.(ctx.nowMs) ?? [])];
+    const status = outcome === 'created' ? 201 : 200;
+    const message = outcome === 'created' ? `${def.noun} ${entity.id} created` : outcome === 'new-version' ? `${def.noun} ${entity.id} ${verb}: version ${entity.version} stored` : `${def.noun} ${entity.id} ${verb}`;
+    sendJson(res, status, responseStatus(status, message));
+    emitAll(events);
+  };
+
+  const bodyIdMatches = (body: Json, pathId: string) => {
+    if (body.id !== undefined && body.id !== pathId && collection.resolveId(String(body.id)) !== collection.resolveId(pathId)) {
+      throw badRequest(`body id "${body.id}" does not match the id "${pathId}" in the path`, [{ path: '/id', message: 'must equal the path id' }]);
+    }
+  };
+
+  router.put(`${def.path}/:id`, (req, res) => {
+    const ctx = requestContext(res);
+    const body = requireObjectBody(req);
+    bodyIdMatches(body, req.params.id);
+    const entity = def.canonical({ ...body, id: collection.resolveId(req.params.id) }, ctx, req.params.id) as Entity;
+    replace(req, res, entity, collection.get(req.params.id), 'replaced');
+  });
+
+  router.patch(`${def.path}/:id`, (req, res) => {
+    const ctx = requestContext(res);
+    const body = requireObjectBody(req);
+    bodyIdMatches(body, req.params.id);
+    const current = collection.get(req.params.id);
+    if (!current) throw notFound(`${def.noun} ${req.params.id} does not exist`);
+    const patch = def.canonical(body, ctx, current.id);
+    const merged = mergePatch(current, { ...patch, id: current.id, version: patch.version ?? current.version }) as Entity;
+    replace(req, res, merged, current, 'updated');
+  });
+
+  router.delete(`${def.path}/:id`, (req, res) => {
+    const ctx = requestContext(res);
+    const removed = collection.delete(req.params.id, ctx.nowMs);
+    sendJson(res, 200, responseStatus(200, `${def.noun} ${removed.id} deleted`));
+    deps.emit(change('deleted', removed, ctx));
+  });
+
+  // A collection PUT (seed UC5 overview) names no resource.
+  router.all(def.path, (req) => {
+    throw new ApiError(405, `${req.method} is not allowed on ${def.path}; use GET or POST, or ${def.path}/{id}`, undefined, { Allow: 'GET, POST' });
+  });
+
+  return router;
+}

@@ -1,0 +1,53 @@
+// Starts the mock platform on a port: the programmatic API (`startMockPlatform`) and what the CLI uses.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { VirtualClock } from './clock.js';
+import { MockPlatform, type MockPlatformOptions } from './platform.js';
+
+export interface StartOptions extends MockPlatformOptions {
+  /** @default 0 (a free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+}
+
+export interface RunningMockPlatform {
+  /** Base URL of the contract's root paths, e.g. http://127.0.0.1:4010 (also served under /v1/parking). */
+  url: string;
+  platform: MockPlatform;
+  clock: VirtualClock;
+  /** Back to the fixture set it started with, or another one by name. */
+  reset(fixtures?: string | false): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a seeded, in-memory mock platform for your own tests.
+ * @example
+ * const mock = await startMockPlatform();
+ * const res = await fetch(`${mock.url}/v1/parking/places/805428?expand=occupancy`);
+ * await mock.close();
+ */
+export async function startMockPlatform(options: StartOptions = {}): Promise<RunningMockPlatform> {
+  const platform = new MockPlatform(options);
+  const app = createApp(platform);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port ?? 0, options.host ?? '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    platform,
+    clock: platform.clock,
+    reset: (fixtures) => platform.reset(fixtures),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

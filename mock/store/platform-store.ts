@@ -1,0 +1,117 @@
+// All platform data: five versioned collections, their indexes, and the derived links between them.
+import { credentialIds } from '../dialect/credentials.js';
+import { isObject, type Json } from '../dialect/common.js';
+import { VersionedCollection, type EntryRecord } from './collection.js';
+import { GeoIndex, KeyIndex, type GeoPoint } from './indexes.js';
+
+export type Entity = Json & { id: string; version: number };
+
+export function placePoint(place: Entity): GeoPoint | undefined {
+  const locations = place.indicativePlacePointLocation;
+  const point = Array.isArray(locations) ? locations[0] : undefined;
+  const coordinates = isObject(point) ? point.coordinates : undefined;
+  if (!Array.isArray(coordinates) || coordinates.length < 2) return undefined;
+  const [longitude, latitude] = coordinates;
+  if (typeof latitude !== 'number' || typeof longitude !== 'number') return undefined;
+  return { latitude, longitude };
+}
+
+const refIds = (refs: unknown): string[] =>
+  Array.isArray(refs) ? refs.filter((r) => isObject(r) && typeof r.id === 'string').map((r) => (r as Json).id as string) : [];
+
+const refId = (ref: unknown): string[] => (isObject(ref) && typeof ref.id === 'string' ? [ref.id] : []);
+
+export function segmentRightIds(session: Entity): string[] {
+  return Array.isArray(session.segments) ? session.segments.flatMap((s: unknown) => (isObject(s) ? refId(s.assignedRight) : [])) : [];
+}
+
+export interface StoreDump {
+  format: 'apds-conformance-state';
+  formatVersion: 1;
+  collections: Record<string, ReturnType<VersionedCollection<Entity>['dump']>>;
+  autoRights: Array<[string, string]>;
+}
+
+export class PlatformStore {
+  readonly places = new VersionedCollection<Entity>('HierarchyElement', 'place');
+  readonly rightSpecs = new VersionedCollection<Entity>('RightSpecification', 'right specification');
+  readonly rates = new VersionedCollection<Entity>('RateTable', 'rate table');
+  readonly assignedRights = new VersionedCollection<Entity>('AssignedRight', 'assigned right');
+  readonly sessions = new VersionedCollection<Entity>('Session', 'session');
+
+  readonly placesByLocation = this.places.addIndex(new GeoIndex<Entity>(placePoint));
+  readonly placesByParent = this.places.addIndex(new KeyIndex<Entity>((p) => refId(p.parentId)));
+  readonly specsByPlace = this.rightSpecs.addIndex(new KeyIndex<Entity>((s) => refIds(s.hierarchyElements)));
+  readonly specsByRate = this.rightSpecs.addIndex(
+    new KeyIndex<Entity>((s) => (Array.isArray(s.rateEligibility) ? s.rateEligibility.flatMap((r: unknown) => (isObject(r) ? refId(r.rateTable) : [])) : [])),
+  );
+  readonly rightsByCredential = this.assignedRights.addIndex(new KeyIndex<Entity>((r) => credentialIds(r.rightHolder?.credentials)));
+  readonly rightsBySpec = this.assignedRights.addIndex(new KeyIndex<Entity>((r) => refId(r.rightSpecification)));
+  readonly sessionsByCredential = this.sessions.addIndex(new KeyIndex<Entity>((s) => credentialIds(s.identifiedCredentials)));
+  readonly sessionsByPlace = this.sessions.addIndex(new KeyIndex<Entity>((s) => refId(s.hierarchyElement)));
+  readonly sessionsByRight = this.sessions.addIndex(new KeyIndex<Entity>(segmentRightIds));
+
+  /** Assigned rights the platform created for a session's segment (session id → right id). */
+  readonly autoRights = new Map<string, string>();
+
+  get collections(): Record<string, VersionedCollection<Entity>> {
+    return {
+      places: this.places,
+      rightSpecs: this.rightSpecs,
+      rates: this.rates,
+      assignedRights: this.assignedRights,
+      sessions: this.sessions,
+    };
+  }
+
+  /** The place and every place below it in the hierarchy. */
+  placeWithDescendants(placeId: string): string[] {
+    const out: string[] = [];
+    const queue = [this.places.resolveId(placeId)];
+    const seen = new Set<string>();
+    while (queue.length) {
+      const id = queue.shift()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(id);
+      for (const child of this.placesByParent.lookup(id)) queue.push(child);
+    }
+    return out;
+  }
+
+  /** Right specs linked to a place, whichever side states the link. */
+  specIdsForPlace(placeId: string): Set<string> {
+    const ids = new Set(this.specsByPlace.lookup(placeId));
+    const place = this.places.get(placeId);
+    for (const id of refIds(place?.rightSpecifications)) if (this.rightSpecs.has(id)) ids.add(id);
+    return ids;
+  }
+
+  /** Places a right spec applies to, whichever side states the link. */
+  placeIdsForSpec(spec: Entity): string[] {
+    const ids = new Set(refIds(spec.hierarchyElements));
+    for (const place of this.places.values()) if (refIds(place.rightSpecifications).includes(spec.id)) ids.add(place.id);
+    return [...ids];
+  }
+
+  clear(): void {
+    for (const collection of Object.values(this.collections)) collection.clear();
+    this.autoRights.clear();
+  }
+
+  dump(): StoreDump {
+    const collections: StoreDump['collections'] = {};
+    for (const [name, collection] of Object.entries(this.collections)) collections[name] = collection.dump();
+    return { format: 'apds-conformance-state', formatVersion: 1, collections, autoRights: [...this.autoRights] };
+  }
+
+  restore(dump: StoreDump): void {
+    if (dump?.format !== 'apds-conformance-state' || dump.formatVersion !== 1) throw new Error('not an apds-conformance state file (format 1)');
+    this.clear();
+    for (const [name, collection] of Object.entries(this.collections)) {
+      const saved = dump.collections[name];
+      if (saved) collection.restore(saved as { entries: Array<[string, EntryRecord<Entity>]>; aliases?: Array<[string, string]> });
+    }
+    for (const [session, right] of dump.autoRights ?? []) this.autoRights.set(session, right);
+  }
+}
