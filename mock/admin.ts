@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { isObject } from './dialect/common.js';
 import { parseDurationMs, parseInstant } from './clock.js';
 import { sendJson } from './http/context.js';
-import { badRequest, responseStatus } from './http/errors.js';
+import { ApiError, badRequest, responseStatus } from './http/errors.js';
 import { FixtureError } from './fixtures.js';
 import type { MockPlatform } from './platform.js';
 
@@ -56,6 +56,22 @@ export function adminRouter(platform: MockPlatform): Router {
       }
     } else throw badRequest('send {"now": ISO | epoch seconds | null} or {"advance": "PT1H"}');
     sendJson(res, 200, platform.clock.state());
+  });
+
+  router.get('/clients', (_req, res) => sendJson(res, 200, { clients: platform.clients.list() }));
+
+  router.post('/clients', (req, res) => {
+    try {
+      const client = platform.clients.add(req.body);
+      sendJson(res, 201, { ...responseStatus(201, `client ${client.clientId} added`), client });
+    } catch (err) {
+      throw badRequest((err as Error).message);
+    }
+  });
+
+  router.delete('/clients/:id', (req, res) => {
+    if (!platform.clients.remove(req.params.id)) throw new ApiError(404, `client ${req.params.id} does not exist`);
+    sendJson(res, 200, responseStatus(200, `client ${req.params.id} removed: its tokens no longer work`));
   });
 
   router.get('/journal', (req, res) => {

@@ -2,9 +2,14 @@
 import express, { Router, type Express } from 'express';
 import { loadOpenApi } from '../spec/index.js';
 import { adminRouter } from './admin.js';
+import { authenticate, authorize } from './auth/authenticate.js';
+import { operationRequirements } from './auth/operation-security.js';
+import { OPEN_ACCESS, TenantPolicy } from './auth/tenancy.js';
+import { tokenRouter } from './auth/token-endpoint.js';
 import { jsonBody } from './http/body.js';
 import { contextMiddleware, requestContext, sendJson, warn } from './http/context.js';
 import { errorMiddleware, notFound } from './http/errors.js';
+import { idOf } from './http/params.js';
 import type { MockPlatform } from './platform.js';
 import { assignedRights } from './resources/assigned-rights.js';
 import { places } from './resources/places.js';
@@ -25,17 +30,30 @@ export interface AppOptions {
 }
 
 function apiRouter(platform: MockPlatform): Router {
-  const deps: ResourceDeps = { store: platform.store, schemas: platform.schemas, emit: (e) => platform.emit(e) };
+  const requirements = operationRequirements(loadOpenApi(), { strictScopes: platform.strictScopes });
+  const guard = (method: string, template: string) => {
+    const key = `${method} ${template}`;
+    if (!requirements.has(key)) throw new Error(`apds-conformance: route ${key} is not in spec/openapi.yaml`);
+    return authorize(requirements.get(key), `${method.toUpperCase()} ${template}`);
+  };
+  const deps: ResourceDeps = {
+    store: platform.store,
+    schemas: platform.schemas,
+    access: platform.authEnabled ? new TenantPolicy(platform.store, platform.clients) : OPEN_ACCESS,
+    guard,
+    emit: (e) => platform.emit(e),
+  };
   const router = Router();
+  router.use(authenticate(platform));
   for (const def of RESOURCES) router.use(resourceRouter(def, deps));
 
   // Seed UC1.2 reads a right spec at /rights/{id}; fall back to an assigned right of that id.
-  router.get('/rights/:id', (req, res, next) => {
+  router.get('/rights/:id', guard('get', '/rights/{id}'), (req, res, next) => {
     const ctx = requestContext(res);
-    const target = platform.store.rightSpecs.has(req.params.id) ? rightSpecs : platform.store.assignedRights.has(req.params.id) ? assignedRights : undefined;
-    if (!target) throw notFound(`no right specification or assigned right ${req.params.id}`);
-    warn(ctx, `/rights/${req.params.id} is not a contract path: answered as ${target.path}/${req.params.id}`);
-    req.url = `${target.path}/${encodeURIComponent(req.params.id)}${req.url.slice(req.url.indexOf('?') >= 0 ? req.url.indexOf('?') : req.url.length)}`;
+    const target = platform.store.rightSpecs.has(idOf(req)) ? rightSpecs : platform.store.assignedRights.has(idOf(req)) ? assignedRights : undefined;
+    if (!target) throw notFound(`no right specification or assigned right ${idOf(req)}`);
+    warn(ctx, `/rights/${idOf(req)} is not a contract path: answered as ${target.path}/${idOf(req)}`);
+    req.url = `${target.path}/${encodeURIComponent(idOf(req))}${req.url.slice(req.url.indexOf('?') >= 0 ? req.url.indexOf('?') : req.url.length)}`;
     router(req, res, next);
   });
   return router;
@@ -47,7 +65,9 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
   app.set('etag', false);
 
   app.use(platform.journal.middleware());
-  app.use(contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict }));
+  app.use(contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict, authEnabled: platform.authEnabled }));
+  const tokens = tokenRouter(platform);
+  for (const prefix of API_PREFIXES) app.use(prefix, tokens);
   app.use(jsonBody());
 
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, loadOpenApi()));

@@ -17,6 +17,10 @@ Options:
   --clock <instant>   pin the virtual clock (ISO 8601 or epoch seconds); default real time
   --state <file>      load state from the file at start and save it there on change and exit
   --strict            reject seed defects (sloppy timestamps, {"en": ...} names) with 400
+  --no-auth           no access control: everyone may do everything (default: OAuth2 + roles on)
+  --clients <file>    clients file {"clients": [...]} (default: the shipped dev clients)
+  --strict-scopes     apply the contract's scopes to the letter (operators may not write sessions)
+  --token-secret <s>  HS256 secret for tokens (default: random per start)
   -h, --help          show this help
 `;
 
@@ -32,6 +36,10 @@ export async function runMockCli(argv: string[]): Promise<number> {
       clock: { type: 'string' },
       state: { type: 'string' },
       strict: { type: 'boolean' },
+      'no-auth': { type: 'boolean' },
+      clients: { type: 'string' },
+      'strict-scopes': { type: 'boolean' },
+      'token-secret': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -53,6 +61,10 @@ export async function runMockCli(argv: string[]): Promise<number> {
     dialect,
     clock: values.clock,
     strict: values.strict,
+    auth: !values['no-auth'],
+    clients: values.clients,
+    strictScopes: values['strict-scopes'],
+    tokenSecret: values['token-secret'],
   });
   let state: StateFile | undefined;
   if (values.state) {
@@ -65,7 +77,11 @@ export async function runMockCli(argv: string[]): Promise<number> {
   console.log(`data: ${counts}`);
   console.log(`NPP API:   ${mock.url}/   and   ${mock.url}/v1/parking/`);
   console.log(`OpenAPI:   ${mock.url}/openapi.json`);
-  console.log(`admin:     ${mock.url}/__admin/{reset,state,clock,journal}`);
+  console.log(`admin:     ${mock.url}/__admin/{reset,state,clock,journal,clients}`);
+  if (mock.platform.authEnabled) {
+    console.log(`auth:      POST ${mock.url}/auth (client credentials) or header X-MCC-Access-Token; clients:`);
+    for (const c of mock.platform.clients.list()) console.log(`  ${c.roles.join(',').padEnd(3)} ${c.clientId.padEnd(20)} secret ${c.clientSecret.padEnd(24)} token ${c.accessToken ?? '-'}  (${c.organisation})`);
+  } else console.log('auth:      off (--no-auth): every caller may do everything');
   console.log(`listening on ${mock.url}`);
 
   await new Promise<void>((resolve) => {

@@ -1,5 +1,7 @@
 // The mock platform's state: store, clock, journal, fixtures and change listeners; no HTTP here.
 import { schemaRegistry, type SchemaRegistry } from '../spec/index.js';
+import { ClientRegistry, type Client } from './auth/clients.js';
+import { TokenService } from './auth/tokens.js';
 import { VirtualClock } from './clock.js';
 import type { Dialect } from './http/context.js';
 import { loadFixtureSet, readFixtureSet } from './fixtures.js';
@@ -18,6 +20,14 @@ export interface MockPlatformOptions {
   strict?: boolean;
   /** How many requests the journal keeps. @default 1000 */
   journalSize?: number;
+  /** Access control (OAuth2 tokens, X-MCC-Access-Token, roles, tenant isolation); `false` lets everyone do everything. @default true */
+  auth?: boolean;
+  /** Clients file (`{"clients": [...]}`) or the clients themselves. @default the shipped fixtures/clients.json */
+  clients?: string | Client[];
+  /** Apply the contract's scopes to the letter (no operator session writes, as the sample flows need). @default false */
+  strictScopes?: boolean;
+  /** HS256 secret for tokens; a random one per start by default, so tokens die with the process. */
+  tokenSecret?: string;
 }
 
 export type ChangeListener = (event: ChangeEvent) => void;
@@ -29,6 +39,10 @@ export class MockPlatform {
   readonly schemas: SchemaRegistry = schemaRegistry();
   readonly dialect: Dialect;
   readonly strict: boolean;
+  readonly authEnabled: boolean;
+  readonly strictScopes: boolean;
+  readonly clients: ClientRegistry;
+  readonly tokens: TokenService;
   readonly #fixtures: string | false;
   readonly #listeners = new Set<ChangeListener>();
 
@@ -37,6 +51,10 @@ export class MockPlatform {
     this.journal = new RequestJournal(options.journalSize ?? 1000);
     this.dialect = options.dialect ?? 'spec';
     this.strict = options.strict ?? false;
+    this.authEnabled = options.auth ?? true;
+    this.strictScopes = options.strictScopes ?? false;
+    this.clients = Array.isArray(options.clients) ? new ClientRegistry(options.clients) : ClientRegistry.fromFile(options.clients);
+    this.tokens = new TokenService(options.tokenSecret);
     this.#fixtures = options.fixtures ?? 'default';
     this.reset();
   }

@@ -12,7 +12,11 @@ export interface Principal {
   roles: readonly string[];
 }
 
-export const ANONYMOUS: Principal = Object.freeze({ clientId: 'anonymous', organisation: 'anonymous', roles: Object.freeze(['ad']) });
+/** Everyone, when access control is off (`--no-auth`): sees and may do everything. */
+export const UNRESTRICTED: Principal = Object.freeze({ clientId: 'anonymous', organisation: 'anonymous', roles: Object.freeze(['ad', 'po', 'sp', 'ep']) });
+
+/** A caller without credentials while access control is on. */
+export const NOBODY: Principal = Object.freeze({ clientId: 'anonymous', organisation: 'anonymous', roles: Object.freeze([]) });
 
 export interface RequestContext {
   nowMs: number;
@@ -20,6 +24,10 @@ export interface RequestContext {
   /** Strict mode turns every normalisation of seed defects into a 400. */
   strict: boolean;
   principal: Principal;
+  /** False with `--no-auth`: then the principal is UNRESTRICTED and server-owned fields keep the body's values. */
+  authEnabled: boolean;
+  /** Credentials were given and verified. */
+  authenticated: boolean;
   warnings: string[];
 }
 
@@ -27,6 +35,7 @@ export interface ContextOptions {
   clock: VirtualClock;
   dialect: Dialect;
   strict: boolean;
+  authEnabled: boolean;
 }
 
 export function contextMiddleware(options: ContextOptions) {
@@ -35,7 +44,9 @@ export function contextMiddleware(options: ContextOptions) {
       nowMs: options.clock.nowMs(),
       dialect: options.dialect,
       strict: options.strict,
-      principal: ANONYMOUS,
+      principal: options.authEnabled ? NOBODY : UNRESTRICTED,
+      authEnabled: options.authEnabled,
+      authenticated: false,
       warnings: [],
     };
     res.locals.ctx = ctx;

@@ -3,7 +3,7 @@ import { canonicalAssignedRight, flowsAssignedRight } from '../dialect/rights-an
 import { credentialTypes } from '../dialect/credentials.js';
 import type { Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
-import type { RequestContext } from '../http/context.js';
+import { warn, type RequestContext } from '../http/context.js';
 import type { Entity, PlatformStore } from '../store/platform-store.js';
 import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, intersect, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
 import type { ResourceDefinition } from './resource.js';
@@ -56,7 +56,13 @@ export const assignedRights: ResourceDefinition = {
     if (!store.rightSpecs.has(specId)) {
       throw badRequest(`assigned right ${right.id} refers to unknown right specification ${specId}`, [{ path: '/rightSpecification/id', message: 'unknown right specification' }]);
     }
-    right.assignedRightIssuer ??= issuerRef(ctx);
+    if (ctx.authenticated) {
+      // Server-owned (readOnly in the contract): the issuer is whoever sends the right.
+      if (right.assignedRightIssuer !== undefined && right.assignedRightIssuer.id !== ctx.principal.organisation) {
+        warn(ctx, `/assignedRightIssuer: ${right.assignedRightIssuer.id} replaced by the caller's organisation ${ctx.principal.organisation}`);
+      }
+      right.assignedRightIssuer = issuerRef(ctx);
+    } else right.assignedRightIssuer ??= issuerRef(ctx);
     return { entity: right };
   },
 

@@ -1,6 +1,7 @@
 // The CRUD routes every resource shares: list, create, read (version, expand), replace, merge-patch, delete.
 import { Router, type Request, type Response } from 'express';
 import { isObject, type Json } from '../dialect/common.js';
+import { idOf } from '../http/params.js';
 import { forbiddenKeyPath } from '../http/body.js';
 import { requestContext, sendJson, type RequestContext } from '../http/context.js';
 import { ApiError, badRequest, notFound, responseStatus } from '../http/errors.js';
@@ -38,6 +39,20 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
   };
 
   const emitAll = (events: ChangeEvent[]) => events.forEach((e) => deps.emit(e));
+  const itemPath = `${def.path}/{id}`;
+  const ownerOf = (ctx: RequestContext) => (ctx.authenticated ? ctx.principal.organisation : undefined);
+
+  /** The stored object as this caller may know it: another tenant's object does not exist for them. */
+  const visible = (id: string, ctx: RequestContext, version?: number): Entity | undefined => {
+    const entity = collection.get(id, version);
+    return entity && deps.access.canRead(def.resource, collection.get(id) ?? entity, ctx.principal) ? entity : undefined;
+  };
+
+  const assertWritable = (entity: Entity, ctx: RequestContext, what: string) => {
+    if (!deps.access.canWrite(def.resource, entity, ctx.principal)) {
+      throw new ApiError(403, `client ${ctx.principal.clientId} (${ctx.principal.organisation}) may not ${what} ${def.noun} ${entity.id}`);
+    }
+  };
 
   const change = (kind: ChangeEvent['kind'], entity: Entity, ctx: RequestContext, previous?: Entity): ChangeEvent => ({
     resource: def.resource,
@@ -48,13 +63,13 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     atMs: ctx.nowMs,
   });
 
-  router.get(def.path, (req, res) => {
+  router.get(def.path, deps.guard('get', def.path), (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const page = query.number('page', { integer: true, min: 1 }) ?? 1;
     const since = query.number('modified_since', { integer: true, min: 0 });
     const expand = readExpand(query, def);
-    let items = def.list(query, deps);
+    let items = def.list(query, deps).filter((e) => deps.access.canRead(def.resource, e, ctx.principal));
     query.reportUnknown();
     let deleted;
     if (since !== undefined) {
@@ -72,31 +87,32 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     sendJson(res, 200, body);
   });
 
-  router.post(def.path, (req, res) => {
+  router.post(def.path, deps.guard('post', def.path), (req, res) => {
     const ctx = requestContext(res);
     const entity = def.canonical(requireObjectBody(req), ctx) as Entity;
     validate(entity);
     collection.assertCreatable(entity);
     const prepared = def.prepare(entity, ctx, deps);
     validate(prepared.entity);
-    collection.create(prepared.entity, ctx.nowMs);
+    assertWritable(prepared.entity, ctx, 'create');
+    collection.create(prepared.entity, ctx.nowMs, ownerOf(ctx));
     const events = [change('created', prepared.entity, ctx), ...(prepared.commit?.(ctx.nowMs) ?? [])];
     const status = def.createStatus ?? 201;
     sendJson(res, status, responseStatus(status, `${def.noun} ${entity.id} created`));
     emitAll(events);
   });
 
-  router.get(`${def.path}/:id`, (req, res) => {
+  router.get(`${def.path}/:id`, deps.guard('get', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const version = query.number('version', { integer: true, min: 1 });
     const expand = readExpand(query, def);
     query.reportUnknown();
-    const entity = collection.get(req.params.id, version);
+    const entity = visible(idOf(req), ctx, version);
     if (!entity) {
-      throw notFound(version !== undefined && collection.has(req.params.id)
-        ? `${def.noun} ${req.params.id} has no version ${version}`
-        : `${def.noun} ${req.params.id} does not exist`);
+      throw notFound(version !== undefined && visible(idOf(req), ctx)
+        ? `${def.noun} ${idOf(req)} has no version ${version}`
+        : `${def.noun} ${idOf(req)} does not exist`);
     }
     sendJson(res, 200, def.present(entity, expand, ctx, deps));
   });
@@ -105,9 +121,11 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     const ctx = requestContext(res);
     validate(entity);
     const outcome = collection.planReplace(entity, { upsert: def.upsertOnPut });
+    if (previous) assertWritable(previous, ctx, 'change');
     const prepared = def.prepare(entity, ctx, deps, previous);
     validate(prepared.entity);
-    collection.replace(prepared.entity, ctx.nowMs, { upsert: def.upsertOnPut });
+    assertWritable(prepared.entity, ctx, previous ? 'change' : 'create');
+    collection.replace(prepared.entity, ctx.nowMs, { upsert: def.upsertOnPut, owner: ownerOf(ctx) });
     const events = [change(outcome === 'created' ? 'created' : 'updated', prepared.entity, ctx, previous), ...(prepared.commit?.(ctx.nowMs) ?? [])];
     const status = outcome === 'created' ? 201 : 200;
     const message = outcome === 'created' ? `${def.noun} ${entity.id} created` : outcome === 'new-version' ? `${def.noun} ${entity.id} ${verb}: version ${entity.version} stored` : `${def.noun} ${entity.id} ${verb}`;
@@ -121,28 +139,34 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     }
   };
 
-  router.put(`${def.path}/:id`, (req, res) => {
+  const hiddenFromCaller = (id: string, ctx: RequestContext) => collection.has(id) && !visible(id, ctx);
+
+  router.put(`${def.path}/:id`, deps.guard('put', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const body = requireObjectBody(req);
-    bodyIdMatches(body, req.params.id);
-    const entity = def.canonical({ ...body, id: collection.resolveId(req.params.id) }, ctx, req.params.id) as Entity;
-    replace(req, res, entity, collection.get(req.params.id), 'replaced');
+    bodyIdMatches(body, idOf(req));
+    if (hiddenFromCaller(idOf(req), ctx)) throw notFound(`${def.noun} ${idOf(req)} does not exist`);
+    const entity = def.canonical({ ...body, id: collection.resolveId(idOf(req)) }, ctx, idOf(req)) as Entity;
+    replace(req, res, entity, collection.get(idOf(req)), 'replaced');
   });
 
-  router.patch(`${def.path}/:id`, (req, res) => {
+  router.patch(`${def.path}/:id`, deps.guard('patch', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const body = requireObjectBody(req);
-    bodyIdMatches(body, req.params.id);
-    const current = collection.get(req.params.id);
-    if (!current) throw notFound(`${def.noun} ${req.params.id} does not exist`);
+    bodyIdMatches(body, idOf(req));
+    const current = visible(idOf(req), ctx);
+    if (!current) throw notFound(`${def.noun} ${idOf(req)} does not exist`);
     const patch = def.canonical(body, ctx, current.id);
     const merged = mergePatch(current, { ...patch, id: current.id, version: patch.version ?? current.version }) as Entity;
     replace(req, res, merged, current, 'updated');
   });
 
-  router.delete(`${def.path}/:id`, (req, res) => {
+  router.delete(`${def.path}/:id`, deps.guard('delete', itemPath), (req, res) => {
     const ctx = requestContext(res);
-    const removed = collection.delete(req.params.id, ctx.nowMs);
+    const stored = visible(idOf(req), ctx);
+    if (!stored) throw notFound(`${def.noun} ${idOf(req)} does not exist`);
+    assertWritable(stored, ctx, 'delete');
+    const removed = collection.delete(idOf(req), ctx.nowMs);
     sendJson(res, 200, responseStatus(200, `${def.noun} ${removed.id} deleted`));
     deps.emit(change('deleted', removed, ctx));
   });

@@ -1,5 +1,7 @@
 // What a resource module declares; resource-router.ts turns it into the CRUD routes every resource shares.
+import type { RequestHandler } from 'express';
 import type { SchemaRegistry } from '../../spec/index.js';
+import type { AccessPolicy } from '../auth/tenancy.js';
 import type { Json } from '../dialect/common.js';
 import type { RequestContext } from '../http/context.js';
 import type { QueryReader } from '../http/query.js';
@@ -20,6 +22,9 @@ export interface ChangeEvent {
 export interface ResourceDeps {
   store: PlatformStore;
   schemas: SchemaRegistry;
+  access: AccessPolicy;
+  /** The scope check of an operation of our OpenAPI document, e.g. guard('get', '/places/{id}'). */
+  guard(method: string, pathTemplate: string): RequestHandler;
   emit(event: ChangeEvent): void;
 }
 

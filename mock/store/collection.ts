@@ -20,6 +20,8 @@ export interface EntryRecord<T> {
   createdAt: number;
   modifiedAt: number;
   deletedAt?: number;
+  /** Organisation that created it (tenant isolation); fixtures have none. */
+  owner?: string;
 }
 
 export type ReplaceOutcome = 'created' | 'overwritten' | 'new-version';
@@ -82,12 +84,12 @@ export class VersionedCollection<T extends Versioned> {
     }
   }
 
-  create(entity: T, now: number): void {
+  create(entity: T, now: number, owner?: string): void {
     this.assertCreatable(entity);
     const previous = this.#entries.get(entity.id);
     // A deleted id may be created again: its old versions stay readable in history.
     const history = previous ? [...(previous.history ?? []), previous.current] : undefined;
-    this.#entries.set(entity.id, { current: entity, history, createdAt: now, modifiedAt: now });
+    this.#entries.set(entity.id, { current: entity, history, createdAt: now, modifiedAt: now, owner });
     this.#liveCount++;
     for (const index of this.#indexes) index.add(entity);
   }
@@ -106,10 +108,10 @@ export class VersionedCollection<T extends Versioned> {
     return entity.version === stored ? 'overwritten' : 'new-version';
   }
 
-  replace(entity: T, now: number, options: { upsert?: boolean } = {}): ReplaceOutcome {
+  replace(entity: T, now: number, options: { upsert?: boolean; owner?: string } = {}): ReplaceOutcome {
     const outcome = this.planReplace(entity, options);
     if (outcome === 'created') {
-      this.create(entity, now);
+      this.create(entity, now, options.owner);
       return outcome;
     }
     const id = this.resolveId(entity.id);

@@ -41,6 +41,7 @@ export class PlatformStore {
 
   readonly placesByLocation = this.places.addIndex(new GeoIndex<Entity>(placePoint));
   readonly placesByParent = this.places.addIndex(new KeyIndex<Entity>((p) => refId(p.parentId)));
+  readonly placesBySpec = this.places.addIndex(new KeyIndex<Entity>((p) => refIds(p.rightSpecifications)));
   readonly specsByPlace = this.rightSpecs.addIndex(new KeyIndex<Entity>((s) => refIds(s.hierarchyElements)));
   readonly specsByRate = this.rightSpecs.addIndex(
     new KeyIndex<Entity>((s) => (Array.isArray(s.rateEligibility) ? s.rateEligibility.flatMap((r: unknown) => (isObject(r) ? refId(r.rateTable) : [])) : [])),
@@ -62,6 +63,18 @@ export class PlatformStore {
       assignedRights: this.assignedRights,
       sessions: this.sessions,
     };
+  }
+
+  /** The place and every place above it in the hierarchy, nearest first. */
+  placeWithAncestors(placeId: string): string[] {
+    const out: string[] = [];
+    let id: string | undefined = this.places.resolveId(placeId);
+    while (id !== undefined && !out.includes(id)) {
+      out.push(id);
+      const parent: unknown = this.places.get(id)?.parentId;
+      id = isObject(parent) && typeof parent.id === 'string' ? parent.id : undefined;
+    }
+    return out;
   }
 
   /** The place and every place below it in the hierarchy. */
@@ -89,8 +102,8 @@ export class PlatformStore {
 
   /** Places a right spec applies to, whichever side states the link. */
   placeIdsForSpec(spec: Entity): string[] {
-    const ids = new Set(refIds(spec.hierarchyElements));
-    for (const place of this.places.values()) if (refIds(place.rightSpecifications).includes(spec.id)) ids.add(place.id);
+    const ids = new Set(refIds(spec.hierarchyElements).filter((id) => this.places.has(id)));
+    for (const id of this.placesBySpec.lookup(spec.id)) ids.add(id);
     return [...ids];
   }
 

@@ -6,7 +6,7 @@ import { MockPlatform, type MockPlatformOptions } from '../../mock/platform.js';
 export const SEED_NOW = '2023-06-25T10:35:00Z';
 
 export function makeApp(options: MockPlatformOptions = {}) {
-  const platform = new MockPlatform({ clock: SEED_NOW, ...options });
+  const platform = new MockPlatform({ clock: SEED_NOW, auth: false, ...options });
   const unexpected: unknown[] = [];
   const app = createApp(platform, { onUnexpectedError: (err) => unexpected.push(err) });
   return { platform, app, http: request(app), unexpected };

@@ -1,0 +1,27 @@
+// A thin JSON client over global fetch, for tests that talk to a mock running in a child process.
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export type JsonClient = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<JsonResponse>;
+
+export function jsonClient(baseUrl: string): JsonClient {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text so the assertion shows it
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+}
