@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // The `apds-conformance` command: one bin, one subcommand per job.
 import { runMockCli, UsageError } from './mock/cli.js';
+import { runPeersCli } from './mock/peers/cli.js';
 
 const HELP = `Usage: apds-conformance <command> [options]
 
 Commands:
   mock      start the stateful NPP/APDS mock platform (see: apds-conformance mock --help)
+  peers     start the simulated operator and service-provider back ends
 
 Run a command with --help for its options.
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   mock: runMockCli,
+  peers: runPeersCli,
 };
 
 async function main(argv: string[]): Promise<number> {

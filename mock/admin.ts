@@ -19,7 +19,7 @@ export function adminRouter(platform: MockPlatform): Router {
     if (requested !== undefined && typeof requested !== 'string') throw badRequest('fixtures must be a single name');
     const fixtures = requested === undefined ? undefined : requested === 'none' ? false : requested;
     try {
-      platform.reset(fixtures);
+      platform.reset(fixtures, { shippedOnly: true });
     } catch (err) {
       if (err instanceof FixtureError) throw badRequest(err.message);
       throw err;
@@ -46,6 +46,7 @@ export function adminRouter(platform: MockPlatform): Router {
     if ('advance' in body) {
       const ms = typeof body.advance === 'string' ? parseDurationMs(body.advance) : undefined;
       if (ms === undefined) throw badRequest(`advance must be an ISO 8601 duration such as PT1H, got ${JSON.stringify(body.advance)}`);
+      if (parseInstant((platform.clock.nowMs() + ms) / 1000) === undefined) throw badRequest(`advancing by ${body.advance} leaves the range of dates`);
       platform.clock.advance(ms);
     } else if ('now' in body) {
       if (body.now === null) platform.clock.pin(undefined);
@@ -63,6 +64,7 @@ export function adminRouter(platform: MockPlatform): Router {
   router.post('/clients', (req, res) => {
     try {
       const client = platform.clients.add(req.body);
+      platform.syncClientSubscriptions();
       sendJson(res, 201, { ...responseStatus(201, `client ${client.clientId} added`), client });
     } catch (err) {
       throw badRequest((err as Error).message);
@@ -71,7 +73,24 @@ export function adminRouter(platform: MockPlatform): Router {
 
   router.delete('/clients/:id', (req, res) => {
     if (!platform.clients.remove(req.params.id)) throw new ApiError(404, `client ${req.params.id} does not exist`);
+    platform.syncClientSubscriptions();
     sendJson(res, 200, responseStatus(200, `client ${req.params.id} removed: its tokens no longer work`));
+  });
+
+  router.get('/deliveries', (req, res) => {
+    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw badRequest('limit must be a positive integer');
+    const subscriptionId = typeof req.query.subscription === 'string' ? req.query.subscription : undefined;
+    sendJson(res, 200, {
+      counters: platform.deliveries.counters,
+      backlog: platform.dispatcher.backlog(),
+      entries: platform.deliveries.entries({ subscriptionId, limit }),
+    });
+  });
+
+  router.delete('/deliveries', (_req, res) => {
+    platform.deliveries.clear();
+    sendJson(res, 200, responseStatus(200, 'delivery log cleared'));
   });
 
   router.get('/journal', (req, res) => {

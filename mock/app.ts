@@ -2,9 +2,10 @@
 import express, { Router, type Express } from 'express';
 import { loadOpenApi } from '../spec/index.js';
 import { adminRouter } from './admin.js';
+import { webhookRouter } from './events/webhook-routes.js';
+import { sessionQueryForwarder } from './events/operator-forwarding.js';
 import { authenticate, authorize } from './auth/authenticate.js';
 import { operationRequirements } from './auth/operation-security.js';
-import { OPEN_ACCESS, TenantPolicy } from './auth/tenancy.js';
 import { tokenRouter } from './auth/token-endpoint.js';
 import { jsonBody } from './http/body.js';
 import { contextMiddleware, requestContext, sendJson, warn } from './http/context.js';
@@ -12,14 +13,10 @@ import { errorMiddleware, notFound } from './http/errors.js';
 import { idOf } from './http/params.js';
 import type { MockPlatform } from './platform.js';
 import { assignedRights } from './resources/assigned-rights.js';
-import { places } from './resources/places.js';
-import { rates } from './resources/rates.js';
-import type { ResourceDefinition, ResourceDeps } from './resources/resource.js';
+import { RESOURCES } from './resources/index.js';
+import type { ResourceDeps } from './resources/resource.js';
 import { resourceRouter } from './resources/resource-router.js';
 import { rightSpecs } from './resources/right-specs.js';
-import { sessions } from './resources/sessions.js';
-
-export const RESOURCES: readonly ResourceDefinition[] = [places, rightSpecs, rates, assignedRights, sessions];
 
 /** The mount points of the API: the contract's root paths and the seeds' versioned prefix. */
 export const API_PREFIXES = ['/v1/parking', '/'] as const;
@@ -39,18 +36,22 @@ function apiRouter(platform: MockPlatform): Router {
   const deps: ResourceDeps = {
     store: platform.store,
     schemas: platform.schemas,
-    access: platform.authEnabled ? new TenantPolicy(platform.store, platform.clients) : OPEN_ACCESS,
+    access: platform.access,
     guard,
     emit: (e) => platform.emit(e),
   };
   const router = Router();
   router.use(authenticate(platform));
+  router.get('/sessions', guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
   for (const def of RESOURCES) router.use(resourceRouter(def, deps));
+  router.use(webhookRouter({ store: platform.store, schemas: platform.schemas, dispatcher: platform.dispatcher }));
 
   // Seed UC1.2 reads a right spec at /rights/{id}; fall back to an assigned right of that id.
   router.get('/rights/:id', guard('get', '/rights/{id}'), (req, res, next) => {
     const ctx = requestContext(res);
-    const target = platform.store.rightSpecs.has(idOf(req)) ? rightSpecs : platform.store.assignedRights.has(idOf(req)) ? assignedRights : undefined;
+    const right = platform.store.assignedRights.get(idOf(req));
+    const visibleRight = right && platform.access.canRead('AssignedRight', right, ctx.principal);
+    const target = platform.store.rightSpecs.has(idOf(req)) ? rightSpecs : visibleRight ? assignedRights : undefined;
     if (!target) throw notFound(`no right specification or assigned right ${idOf(req)}`);
     warn(ctx, `/rights/${idOf(req)} is not a contract path: answered as ${target.path}/${idOf(req)}`);
     req.url = `${target.path}/${encodeURIComponent(idOf(req))}${req.url.slice(req.url.indexOf('?') >= 0 ? req.url.indexOf('?') : req.url.length)}`;

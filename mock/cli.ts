@@ -1,5 +1,6 @@
 // `apds-conformance mock`: parses options, starts the platform, prints where it listens, stops cleanly.
 import { parseArgs } from 'node:util';
+import { parseInstant } from './clock.js';
 import { DIALECTS, type Dialect } from './http/context.js';
 import { startMockPlatform } from './server.js';
 import { StateFile } from './state-file.js';
@@ -21,6 +22,7 @@ Options:
   --clients <file>    clients file {"clients": [...]} (default: the shipped dev clients)
   --strict-scopes     apply the contract's scopes to the letter (operators may not write sessions)
   --token-secret <s>  HS256 secret for tokens (default: random per start)
+  --with-peers        also start the simulated operator and SP back ends and point the platform at them
   -h, --help          show this help
 `;
 
@@ -40,6 +42,7 @@ export async function runMockCli(argv: string[]): Promise<number> {
       clients: { type: 'string' },
       'strict-scopes': { type: 'boolean' },
       'token-secret': { type: 'string' },
+      'with-peers': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -53,6 +56,15 @@ export async function runMockCli(argv: string[]): Promise<number> {
   const dialect = (values.dialect ?? 'spec') as Dialect;
   if (!DIALECTS.includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${values.dialect}"`);
   if (values.empty && values.fixtures) throw new UsageError('--empty and --fixtures exclude each other');
+  if (values.port !== undefined && values.port.trim() === '') throw new UsageError('--port needs a value');
+  if (values.clock !== undefined && parseInstant(values.clock) === undefined) throw new UsageError(`--clock must be an ISO 8601 instant or epoch seconds, got "${values.clock}"`);
+
+  // Handlers first: a signal that follows the "listening on" line at once must still stop cleanly.
+  let stopRequested: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+  const onSignal = () => stopRequested();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const mock = await startMockPlatform({
     port,
@@ -65,6 +77,7 @@ export async function runMockCli(argv: string[]): Promise<number> {
     clients: values.clients,
     strictScopes: values['strict-scopes'],
     tokenSecret: values['token-secret'],
+    withPeers: values['with-peers'],
   });
   let state: StateFile | undefined;
   if (values.state) {
@@ -82,13 +95,13 @@ export async function runMockCli(argv: string[]): Promise<number> {
     console.log(`auth:      POST ${mock.url}/auth (client credentials) or header X-MCC-Access-Token; clients:`);
     for (const c of mock.platform.clients.list()) console.log(`  ${c.roles.join(',').padEnd(3)} ${c.clientId.padEnd(20)} secret ${c.clientSecret.padEnd(24)} token ${c.accessToken ?? '-'}  (${c.organisation})`);
   } else console.log('auth:      off (--no-auth): every caller may do everything');
+  if (mock.peers) {
+    console.log(`peers:     operator back end ${mock.peers.operator.url} (answers for place 220001)`);
+    console.log(`           SP back end ${mock.peers.sp.url} (SP0001's notifications: /sessions/new, /sessions/updated)`);
+  }
   console.log(`listening on ${mock.url}`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   state?.flush();
   await mock.close();
   console.log('stopped');

@@ -38,13 +38,15 @@ export class VirtualClock {
   }
 }
 
-/** Parses an instant given as ISO 8601 or epoch seconds; `undefined` when it is neither. */
+/** The range of instants a JavaScript Date can hold (±100,000,000 days around 1970). */
+const MAX_INSTANT_MS = 8.64e15;
+
+/** Parses an instant given as ISO 8601 or epoch seconds; `undefined` when it is neither or out of range. */
 export function parseInstant(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000;
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+  let ms: number | undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) ms = value * 1000;
+  else if (typeof value === 'string' && value.trim() !== '') ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_INSTANT_MS ? ms : undefined;
 }
 
 /** Parses an ISO 8601 duration such as PT1H30M (years and months as 365/30 days). */

@@ -1,5 +1,5 @@
 // Loads a fixture set (a folder of JSON arrays, optionally extending another set) into the store.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { packageRoot } from '../spec/package-root.js';
 import type { SchemaRegistry } from '../spec/index.js';
@@ -30,11 +30,21 @@ export class FixtureError extends Error {
 }
 
 /** A name (`default`, `uc5`) is a folder of the shipped fixtures; anything else is a path. */
-export function fixtureDir(nameOrPath: string): string {
+export function shippedSetNames(): string[] {
+  const root = join(packageRoot(), 'fixtures');
+  return readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && isFixtureSet(join(root, e.name))).map((e) => e.name).sort();
+}
+
+const isFixtureSet = (dir: string) => ['manifest.json', ...Object.values(FIXTURE_FILES).map((f) => f.file)].some((file) => existsSync(join(dir, file)));
+
+/** A folder is a fixture set only if it holds a manifest or at least one entity file. */
+export function fixtureDir(nameOrPath: string, options: { shippedOnly?: boolean } = {}): string {
   const shipped = join(packageRoot(), 'fixtures', nameOrPath);
-  if (/^[\w-]+$/.test(nameOrPath) && existsSync(shipped)) return shipped;
+  if (/^[\w-]+$/.test(nameOrPath) && existsSync(shipped) && isFixtureSet(shipped)) return shipped;
+  if (options.shippedOnly) throw new FixtureError(`fixture set "${nameOrPath}" not found among the shipped sets (${shippedSetNames().join(", ")})`);
   const dir = isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
   if (!existsSync(dir)) throw new FixtureError(`fixture set "${nameOrPath}" not found (looked for ${shipped} and ${dir})`);
+  if (!isFixtureSet(dir)) throw new FixtureError(`${dir} is not a fixture set: it has no manifest.json nor any of ${Object.values(FIXTURE_FILES).map((f) => f.file).join(', ')}`);
   return dir;
 }
 
@@ -49,8 +59,8 @@ function readJsonArray(path: string): Entity[] {
   return parsed as Entity[];
 }
 
-export function readFixtureSet(nameOrPath: string, seen: string[] = []): FixtureSet {
-  const dir = fixtureDir(nameOrPath);
+export function readFixtureSet(nameOrPath: string, seen: string[] = [], options: { shippedOnly?: boolean } = {}): FixtureSet {
+  const dir = fixtureDir(nameOrPath, options);
   if (seen.includes(dir)) throw new FixtureError(`fixture sets extend each other in a loop: ${[...seen, dir].join(' → ')}`);
   const manifestPath = join(dir, 'manifest.json');
   const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { extends?: string; add?: Record<string, Entity[]> }) : {};

@@ -58,7 +58,8 @@ export class RequestJournal {
         const entry: Omit<JournalEntry, 'seq'> = {
           time: new Date().toISOString(),
           method: req.method,
-          path: req.path,
+          // originalUrl: routers strip their mount prefix from req.path while they run.
+          path: req.originalUrl.split('?')[0]!,
           query: { ...(req.query as Record<string, unknown>) },
           status: res.statusCode,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,

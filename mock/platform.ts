@@ -1,8 +1,14 @@
 // The mock platform's state: store, clock, journal, fixtures and change listeners; no HTTP here.
 import { schemaRegistry, type SchemaRegistry } from '../spec/index.js';
 import { ClientRegistry, type Client } from './auth/clients.js';
+import { OPEN_ACCESS, TenantPolicy, type AccessPolicy } from './auth/tenancy.js';
 import { TokenService } from './auth/tokens.js';
-import { VirtualClock } from './clock.js';
+import { DeliveryLog } from './events/delivery-log.js';
+import { Dispatcher, type DispatcherOptions } from './events/dispatcher.js';
+import { TOPICS, type Subscription, type Topic } from './events/subscriptions.js';
+import { WebhookService } from './events/webhook-service.js';
+import { forwardSessionUpdates, type ForwardingOptions } from './events/operator-forwarding.js';
+import { parseInstant, VirtualClock } from './clock.js';
 import type { Dialect } from './http/context.js';
 import { loadFixtureSet, readFixtureSet } from './fixtures.js';
 import { RequestJournal } from './journal.js';
@@ -28,6 +34,10 @@ export interface MockPlatformOptions {
   strictScopes?: boolean;
   /** HS256 secret for tokens; a random one per start by default, so tokens die with the process. */
   tokenSecret?: string;
+  /** Webhook delivery: retries, backoff, timeouts, queue bound. */
+  delivery?: DispatcherOptions;
+  /** Forwarding of session queries to operators' back ends (UC5). */
+  forwarding?: ForwardingOptions;
 }
 
 export type ChangeListener = (event: ChangeEvent) => void;
@@ -43,6 +53,11 @@ export class MockPlatform {
   readonly strictScopes: boolean;
   readonly clients: ClientRegistry;
   readonly tokens: TokenService;
+  readonly access: AccessPolicy;
+  readonly deliveries: DeliveryLog;
+  readonly dispatcher: Dispatcher;
+  readonly webhooks: WebhookService;
+  readonly forwarding: ForwardingOptions & { backends: Map<string, string> };
   readonly #fixtures: string | false;
   readonly #listeners = new Set<ChangeListener>();
 
@@ -55,18 +70,65 @@ export class MockPlatform {
     this.strictScopes = options.strictScopes ?? false;
     this.clients = Array.isArray(options.clients) ? new ClientRegistry(options.clients) : ClientRegistry.fromFile(options.clients);
     this.tokens = new TokenService(options.tokenSecret);
+    this.access = this.authEnabled ? new TenantPolicy(this.store, this.clients) : OPEN_ACCESS;
+    this.forwarding = { ...options.forwarding, backends: options.forwarding?.backends ?? new Map() };
+    this.deliveries = new DeliveryLog();
+    this.dispatcher = new Dispatcher(this.deliveries, options.delivery);
+    this.webhooks = new WebhookService({
+      store: this.store,
+      access: this.access,
+      dispatcher: this.dispatcher,
+      defaultDialect: this.dialect,
+      clientExists: (id) => this.clients.get(id) !== undefined,
+    });
+    this.#listeners.add((event) => this.webhooks.handle(event));
+    this.#listeners.add(forwardSessionUpdates(this.store, this.dispatcher, this.dialect, this.forwarding.backends));
     this.#fixtures = options.fixtures ?? 'default';
     this.reset();
+  }
+
+  /** Subscriptions for the notification endpoints named in the clients file (seed UC4's SP endpoints). */
+  syncClientSubscriptions(): void {
+    for (const [id, s] of this.store.subscriptions) if (s.source === 'client-config') this.store.subscriptions.delete(id);
+    const now = new Date(this.clock.nowMs()).toISOString();
+    for (const client of this.clients.list()) {
+      for (const [topic, endpoint] of Object.entries(client.notificationEndpoints ?? {})) {
+        if (!TOPICS.includes(topic as Topic)) continue;
+        const subscription: Subscription = {
+          id: `client:${client.clientId}:${topic}`,
+          endpoint,
+          topics: [topic as Topic],
+          includeChildrenEvents: false,
+          method: 'PUT',
+          envelope: 'bare',
+          owner: { clientId: client.clientId, organisation: client.organisation, roles: client.roles },
+          source: 'client-config',
+          createdAt: now,
+          lastModified: now,
+        };
+        this.store.subscriptions.set(subscription.id, subscription);
+      }
+    }
+  }
+
+  /** Stops outbound deliveries (pending ones are dropped). */
+  close(): void {
+    this.dispatcher.close();
   }
 
   get fixtures(): string | false {
     return this.#fixtures;
   }
 
-  /** Back to a fixture set (the one the platform started with by default), or empty with `false`. */
-  reset(fixtures: string | false = this.#fixtures): void {
+  /**
+   * Back to a fixture set (the one the platform started with by default), or empty with `false`.
+   * `shippedOnly` (the admin API) refuses folders other than the shipped sets and the one it started with.
+   */
+  reset(fixtures: string | false = this.#fixtures, options: { shippedOnly?: boolean } = {}): void {
+    const shippedOnly = options.shippedOnly && fixtures !== this.#fixtures;
     if (fixtures === false) this.store.clear();
-    else loadFixtureSet(this.store, readFixtureSet(fixtures), this.schemas, this.clock.nowMs());
+    else loadFixtureSet(this.store, readFixtureSet(fixtures, [], { shippedOnly }), this.schemas, this.clock.nowMs());
+    this.syncClientSubscriptions();
     this.journal.clear();
     this.#notify({ resource: 'Platform', kind: 'updated', entity: { id: 'reset', version: 1 }, principal: { clientId: 'admin', organisation: 'admin', roles: ['ad'] }, atMs: this.clock.nowMs() });
   }
@@ -77,6 +139,7 @@ export class MockPlatform {
 
   restore(dump: StoreDump): void {
     this.store.restore(dump);
+    this.#notify({ resource: 'Platform', kind: 'updated', entity: { id: 'restore', version: 1 }, principal: { clientId: 'admin', organisation: 'admin', roles: ['ad'] }, atMs: this.clock.nowMs() });
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -93,8 +156,9 @@ export class MockPlatform {
   }
 }
 
+/** A number is epoch milliseconds (programmatic API); a string is ISO 8601 or epoch seconds (CLI). */
 export function pinnedClockMs(value: string | number): number {
-  const ms = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new Error(`clock must be an ISO 8601 instant or epoch seconds, got "${value}"`);
+  const ms = typeof value === 'number' ? parseInstant(value / 1000) : parseInstant(value);
+  if (ms === undefined) throw new Error(`clock must be an ISO 8601 instant or epoch seconds, got "${value}"`);
   return ms;
 }

@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { VirtualClock } from './clock.js';
 import { MockPlatform, type MockPlatformOptions } from './platform.js';
+import { connectPeers, startPeers, type RunningPeers } from './peers/start.js';
 
 export interface StartOptions extends MockPlatformOptions {
   /** @default 0 (a free port) */
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
+  /** Also start the simulated operator and SP back ends, and point the platform at them. @default false */
+  withPeers?: boolean | { paymentDelayMs?: number | false };
 }
 
 export interface RunningMockPlatform {
@@ -17,6 +20,8 @@ export interface RunningMockPlatform {
   url: string;
   platform: MockPlatform;
   clock: VirtualClock;
+  /** The simulated peers, when started `withPeers`. */
+  peers?: RunningPeers;
   /** Back to the fixture set it started with, or another one by name. */
   reset(fixtures?: string | false): void;
   close(): Promise<void>;
@@ -39,15 +44,26 @@ export async function startMockPlatform(options: StartOptions = {}): Promise<Run
   server.keepAliveTimeout = 5000;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  let peers: RunningPeers | undefined;
+  if (options.withPeers) {
+    const peerOptions = typeof options.withPeers === 'object' ? options.withPeers : {};
+    peers = await startPeers({ platformUrl: `${url}/v1/parking`, host: options.host ?? '127.0.0.1', paymentDelayMs: peerOptions.paymentDelayMs });
+    connectPeers(platform, peers);
+  }
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     platform,
     clock: platform.clock,
+    peers,
     reset: (fixtures) => platform.reset(fixtures),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      platform.close();
+      await peers?.close();
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -16,6 +16,8 @@ export function unauthorized(description: string, error?: 'invalid_token' | 'inv
 export interface Authenticator {
   clients: ClientRegistry;
   tokens: TokenService;
+  /** Tokens live on the platform's clock, not on a request's X-Mock-Now (which only moves query semantics). */
+  clock: { nowMs(): number };
 }
 
 async function principalOf(req: Request, auth: Authenticator, nowMs: number): Promise<Principal | undefined> {
@@ -54,7 +56,7 @@ export function authenticate(auth: Authenticator) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const ctx = requestContext(res);
     if (!ctx.authEnabled) return next();
-    const principal = await principalOf(req, auth, ctx.nowMs);
+    const principal = await principalOf(req, auth, auth.clock.nowMs());
     if (principal) {
       ctx.principal = principal;
       ctx.authenticated = true;

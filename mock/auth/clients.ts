@@ -16,6 +16,8 @@ export interface Client {
   name?: string;
   /** Places an operator runs, or an enforcement contractor serves (children included). */
   places?: string[];
+  /** Where the platform PUTs events for this client (seed UC4: "SP-provided notification endpoint for new sessions"), by topic. */
+  notificationEndpoints?: Record<string, string>;
 }
 
 export class ClientRegistryError extends Error {
@@ -35,8 +37,12 @@ function checkClient(raw: unknown, where: string): Client {
   if (!Array.isArray(c?.roles) || c.roles.length === 0 || !c.roles.every((r) => ROLES.includes(r))) problems.push(`roles must be a non-empty list of ${ROLES.join(', ')}`);
   if (c?.accessToken !== undefined && typeof c.accessToken !== 'string') problems.push('accessToken must be a string');
   if (c?.places !== undefined && !(Array.isArray(c.places) && c.places.every((p) => typeof p === 'string'))) problems.push('places must be a list of place ids');
+  const endpoints = c?.notificationEndpoints;
+  if (endpoints !== undefined && !(endpoints && typeof endpoints === 'object' && Object.values(endpoints).every((u) => typeof u === 'string' && /^https?:\/\//.test(u)))) {
+    problems.push('notificationEndpoints must map topics to http(s) URLs');
+  }
   if (problems.length) throw new ClientRegistryError(`${where}: ${problems.join('; ')}`);
-  return { ...(c as Client), roles: [...c.roles!], places: c.places ? [...c.places] : undefined };
+  return { ...(c as Client), roles: [...c.roles!], places: c.places ? [...c.places] : undefined, notificationEndpoints: endpoints ? { ...endpoints } : undefined };
 }
 
 export class ClientRegistry {
@@ -74,6 +80,13 @@ export class ClientRegistry {
     this.#byId.delete(clientId);
     if (client.accessToken) this.#byToken.delete(client.accessToken);
     return true;
+  }
+
+  /** Points a client's notifications somewhere else (e.g. at the simulated SP back end). */
+  setNotificationEndpoints(clientId: string, endpoints: Record<string, string>): void {
+    const client = this.#byId.get(clientId);
+    if (!client) throw new ClientRegistryError(`client ${clientId} does not exist`);
+    client.notificationEndpoints = { ...endpoints };
   }
 
   get(clientId: string): Client | undefined {

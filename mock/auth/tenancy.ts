@@ -79,22 +79,36 @@ export class TenantPolicy implements AccessPolicy {
 
   #rightRelates(right: Entity, principal: Principal, reading: boolean): boolean {
     const roles = principal.roles;
-    if (roles.includes('sp') && (right.assignedRightIssuer?.id === principal.organisation || this.#owner('assignedRights', right.id) === principal.organisation)) return true;
+    // The issuer is server-owned (set from the sender), so it says who issued this very version.
+    if (roles.includes('sp') && right.assignedRightIssuer?.id === principal.organisation) return true;
     if (!reading) return false;
     return (roles.includes('po') || roles.includes('ep')) && this.#rightPlaces(right).some((p) => this.#runsPlace(principal, p));
   }
 
   #sessionRelates(session: Entity, principal: Principal, reading: boolean): boolean {
     const roles = principal.roles;
-    if (roles.includes('sp')) {
-      if (this.#owner('sessions', session.id) === principal.organisation) return true;
-      const rights = Array.isArray(session.segments) ? session.segments.map((s: unknown) => (isObject(s) && isObject(s.assignedRight) ? this.store.assignedRights.get(s.assignedRight.id) : undefined)) : [];
-      if (rights.some((r: Entity | undefined) => r?.assignedRightIssuer?.id === principal.organisation)) return true;
-    }
+    if (roles.includes('sp') && this.#spSession(session, principal, reading)) return true;
     const placeId = session.hierarchyElement?.id;
     if (placeId === undefined) return false;
     // Operators write sessions at their own places (the sample flows' UC4); enforcement only reads.
     if (roles.includes('po')) return this.#runsPlace(principal, placeId);
     return reading && roles.includes('ep') && this.#runsPlace(principal, placeId);
   }
+
+  /**
+   * A service provider's sessions: those it sent, and those that use its assigned rights (UC4: the operator
+   * reports the session, the SP that issued the right pays it). It never writes one that uses another SP's right.
+   */
+  #spSession(session: Entity, principal: Principal, reading: boolean): boolean {
+    const rights = (Array.isArray(session.segments) ? session.segments : [])
+      .map((s: unknown) => (isObject(s) && isObject(s.assignedRight) ? this.store.assignedRights.get(s.assignedRight.id) : undefined))
+      .filter((r: Entity | undefined): r is Entity => r !== undefined);
+    const own = (r: Entity) => r.assignedRightIssuer?.id === principal.organisation;
+    const owner = this.#owner('sessions', session.id);
+    if (reading) return owner === principal.organisation || rights.some(own);
+    if (!rights.every(own)) return false;
+    if (owner !== undefined) return owner === principal.organisation || rights.length > 0;
+    return rights.length > 0 || !this.store.sessions.has(session.id);
+  }
+
 }

@@ -1,6 +1,5 @@
 // POST /auth: OAuth2 client credentials (RFC 6749 §4.4), client authenticated by HTTP Basic or form fields.
 import express, { Router, type Request, type Response } from 'express';
-import { requestContext } from '../http/context.js';
 import { ROLES, type Role } from './clients.js';
 import type { Authenticator } from './authenticate.js';
 
@@ -54,7 +53,7 @@ export function tokenRouter(auth: Authenticator): Router {
     const notHeld = scopes.filter((s) => !client.roles.includes(s));
     if (notHeld.length) return fail(res, 400, 'invalid_scope', `client ${id} does not hold scope ${notHeld.join(', ')}`);
 
-    const { token, expiresIn } = await auth.tokens.issue(client, scopes, requestContext(res).nowMs);
+    const { token, expiresIn } = await auth.tokens.issue(client, scopes, auth.clock.nowMs());
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') });
   });

@@ -1,6 +1,6 @@
 // Places: the seed's shapes (occupancy, parent, indicativePointLocation, lone objects) ↔ the contract's.
 import { warn, type RequestContext } from '../http/context.js';
-import { asArray, flowsDeep, isObject, normaliseDeep, rename, single, type Json } from './common.js';
+import { asArray, flowsDeep, isObject, isSpecificLanguageArray, normaliseDeep, rename, single, type Json } from './common.js';
 
 function canonicalAddress(address: unknown, ctx: RequestContext, path: string): unknown {
   if (!isObject(address)) return address;
@@ -68,7 +68,7 @@ export function flowsPlace(place: Json): Json {
         if (typeof address.countryCode === 'string') address.countryCode = address.countryCode.toUpperCase();
         if (Array.isArray(address.addressLines)) {
           address.addressLines = address.addressLines.map((line: unknown) =>
-            isObject(line) && isObject(line.text) && typeof line.text.en === 'string' ? { ...line, text: line.text.en } : line,
+            isObject(line) && isSpecificLanguageArray(line.text) && line.text.length === 1 ? { ...line, text: line.text[0]!.string } : line,
           );
         }
         return address;

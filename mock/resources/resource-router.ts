@@ -45,7 +45,11 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
   /** The stored object as this caller may know it: another tenant's object does not exist for them. */
   const visible = (id: string, ctx: RequestContext, version?: number): Entity | undefined => {
     const entity = collection.get(id, version);
-    return entity && deps.access.canRead(def.resource, collection.get(id) ?? entity, ctx.principal) ? entity : undefined;
+    if (!entity) return undefined;
+    // Both the current object and the version asked for: an id re-created by another tenant keeps old versions.
+    const current = collection.get(id)!;
+    const readable = deps.access.canRead(def.resource, current, ctx.principal) && (entity === current || deps.access.canRead(def.resource, entity, ctx.principal));
+    return readable ? entity : undefined;
   };
 
   const assertWritable = (entity: Entity, ctx: RequestContext, what: string) => {
@@ -75,7 +79,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     if (since !== undefined) {
       const sinceMs = since * 1000;
       items = items.filter((e) => (collection.modifiedAt(e.id) ?? 0) >= sinceMs);
-      deleted = collection.deletedSince(sinceMs);
+      deleted = collection.deletedSince(sinceMs, (e) => deps.access.canRead(def.resource, e, ctx.principal));
     }
     const body = pageOf(items, {
       page,

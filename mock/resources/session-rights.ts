@@ -27,7 +27,14 @@ export interface SessionRightsPlan {
   commit(nowMs: number): ChangeEvent[];
 }
 
-export function planSessionRights(session: Entity, ctx: RequestContext, store: PlatformStore, previous: Entity | undefined): SessionRightsPlan {
+/** `canSee` hides rights the caller may not read: referring to one is the same as referring to none (no leak). */
+export function planSessionRights(
+  session: Entity,
+  ctx: RequestContext,
+  store: PlatformStore,
+  previous: Entity | undefined,
+  canSee: (right: Entity) => boolean = () => true,
+): SessionRightsPlan {
   const segments: Json[] = (session.segments as Json[]).map((s) => ({ ...s }));
   const previousSegments = new Map<string, Json>((previous?.segments ?? []).filter(isObject).map((s: Json) => [s.id, s]));
 
@@ -43,7 +50,8 @@ export function planSessionRights(session: Entity, ctx: RequestContext, store: P
   const unknown: Violation[] = [];
   segments.forEach((segment, i) => {
     const ref = segment.assignedRight;
-    if (isObject(ref) && !store.assignedRights.has(ref.id)) unknown.push({ path: `/segments/${i}/assignedRight/id`, message: `unknown assigned right ${ref.id}` });
+    const right = isObject(ref) ? store.assignedRights.get(ref.id) : undefined;
+    if (isObject(ref) && !(right && canSee(right))) unknown.push({ path: `/segments/${i}/assignedRight/id`, message: `unknown assigned right ${ref.id}` });
   });
   if (unknown.length) throw badRequest(`session ${session.id} refers to unknown assigned right${unknown.length > 1 ? 's' : ''}`, unknown);
 

@@ -35,14 +35,14 @@ export const sessions: ResourceDefinition = {
 
   canonical: (body, ctx) => canonicalSession(body, ctx),
 
-  prepare(entity, ctx, { store }, previous) {
+  prepare(entity, ctx, { store, access }, previous) {
     checkChronology(entity);
     const placeId = entity.hierarchyElement?.id;
     if (placeId !== undefined && !store.places.has(placeId)) {
       throw badRequest(`session ${entity.id} refers to unknown place ${placeId}`, [{ path: '/hierarchyElement/id', message: 'unknown place' }]);
     }
     const session: Entity = { ...entity, initiator: entity.initiator ?? { id: ctx.principal.organisation, version: 1 } };
-    const plan = planSessionRights(session, ctx, store, previous);
+    const plan = planSessionRights(session, ctx, store, previous, (right) => access.canRead('AssignedRight', right, ctx.principal));
     return { entity: plan.session, commit: plan.commit };
   },
 

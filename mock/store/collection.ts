@@ -87,8 +87,9 @@ export class VersionedCollection<T extends Versioned> {
   create(entity: T, now: number, owner?: string): void {
     this.assertCreatable(entity);
     const previous = this.#entries.get(entity.id);
-    // A deleted id may be created again: its old versions stay readable in history.
-    const history = previous ? [...(previous.history ?? []), previous.current] : undefined;
+    // A deleted id may be created again: its old versions stay readable in history, unless another tenant
+    // re-creates it (their versions are not the newcomer's to read).
+    const history = previous && previous.owner === owner ? [...(previous.history ?? []), previous.current] : undefined;
     this.#entries.set(entity.id, { current: entity, history, createdAt: now, modifiedAt: now, owner });
     this.#liveCount++;
     for (const index of this.#indexes) index.add(entity);
@@ -142,10 +143,11 @@ export class VersionedCollection<T extends Versioned> {
     return this.#entries.get(this.resolveId(id))?.modifiedAt;
   }
 
-  deletedSince(sinceMs: number): DeletedReference[] {
+  /** Deletions since `sinceMs`; `keep` sees the deleted object, so callers can hide what a reader may not know. */
+  deletedSince(sinceMs: number, keep: (deleted: T) => boolean = () => true): DeletedReference[] {
     const out: DeletedReference[] = [];
     for (const [id, record] of this.#entries) {
-      if (record.deletedAt !== undefined && record.deletedAt >= sinceMs) {
+      if (record.deletedAt !== undefined && record.deletedAt >= sinceMs && keep(record.current)) {
         out.push({ id, className: this.className, deleteTimestamp: new Date(record.deletedAt).toISOString() });
       }
     }

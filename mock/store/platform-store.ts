@@ -3,6 +3,7 @@ import { credentialIds } from '../dialect/credentials.js';
 import { isObject, type Json } from '../dialect/common.js';
 import { VersionedCollection, type EntryRecord } from './collection.js';
 import { GeoIndex, KeyIndex, type GeoPoint } from './indexes.js';
+import type { Subscription } from '../events/subscriptions.js';
 
 export type Entity = Json & { id: string; version: number };
 
@@ -30,6 +31,7 @@ export interface StoreDump {
   formatVersion: 1;
   collections: Record<string, ReturnType<VersionedCollection<Entity>['dump']>>;
   autoRights: Array<[string, string]>;
+  subscriptions?: Subscription[];
 }
 
 export class PlatformStore {
@@ -54,6 +56,9 @@ export class PlatformStore {
 
   /** Assigned rights the platform created for a session's segment (session id → right id). */
   readonly autoRights = new Map<string, string>();
+
+  /** Webhook subscriptions by id. */
+  readonly subscriptions = new Map<string, Subscription>();
 
   get collections(): Record<string, VersionedCollection<Entity>> {
     return {
@@ -92,11 +97,11 @@ export class PlatformStore {
     return out;
   }
 
-  /** Right specs linked to a place, whichever side states the link. */
+  /** Right specs linked to a place, whichever side states the link: the place's own order first. */
   specIdsForPlace(placeId: string): Set<string> {
-    const ids = new Set(this.specsByPlace.lookup(placeId));
     const place = this.places.get(placeId);
-    for (const id of refIds(place?.rightSpecifications)) if (this.rightSpecs.has(id)) ids.add(id);
+    const ids = new Set(refIds(place?.rightSpecifications).filter((id) => this.rightSpecs.has(id)));
+    for (const id of this.specsByPlace.lookup(placeId)) ids.add(id);
     return ids;
   }
 
@@ -110,12 +115,13 @@ export class PlatformStore {
   clear(): void {
     for (const collection of Object.values(this.collections)) collection.clear();
     this.autoRights.clear();
+    this.subscriptions.clear();
   }
 
   dump(): StoreDump {
     const collections: StoreDump['collections'] = {};
     for (const [name, collection] of Object.entries(this.collections)) collections[name] = collection.dump();
-    return { format: 'apds-conformance-state', formatVersion: 1, collections, autoRights: [...this.autoRights] };
+    return { format: 'apds-conformance-state', formatVersion: 1, collections, autoRights: [...this.autoRights], subscriptions: [...this.subscriptions.values()] };
   }
 
   restore(dump: StoreDump): void {
@@ -126,5 +132,6 @@ export class PlatformStore {
       if (saved) collection.restore(saved as { entries: Array<[string, EntryRecord<Entity>]>; aliases?: Array<[string, string]> });
     }
     for (const [session, right] of dump.autoRights ?? []) this.autoRights.set(session, right);
+    for (const subscription of dump.subscriptions ?? []) this.subscriptions.set(subscription.id, subscription);
   }
 }

@@ -31,6 +31,25 @@ export interface RunningMock extends CliProcess {
 
 const live = new Set<CliProcess>();
 
+/**
+ * At most this many CLI processes start at once (start-up is CPU-bound: loading the contract and the fixtures),
+ * so tests may run concurrently without turning a small machine's start-ups into a crawl.
+ */
+const MAX_STARTING = 3;
+let starting = 0;
+const waiting: Array<() => void> = [];
+
+async function startSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (starting >= MAX_STARTING) await new Promise<void>((resolve) => waiting.push(resolve));
+  starting++;
+  try {
+    return await work();
+  } finally {
+    starting--;
+    waiting.shift()?.();
+  }
+}
+
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
   // The CLI reads PORT and HOST as defaults; tests choose explicitly.
@@ -107,7 +126,11 @@ export function startCli(args: readonly string[], options: { cwd?: string; env?:
 }
 
 /** Runs the CLI to completion (SIGKILL after `timeoutMs`). */
-export async function runCli(args: readonly string[], timeoutMs = 10_000): Promise<Exit & { stdout: string; stderr: string }> {
+export function runCli(args: readonly string[], timeoutMs = 10_000): Promise<Exit & { stdout: string; stderr: string }> {
+  return startSlot(() => runToExit(args, timeoutMs));
+}
+
+async function runToExit(args: readonly string[], timeoutMs: number): Promise<Exit & { stdout: string; stderr: string }> {
   const proc = startCli(args);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
@@ -122,7 +145,11 @@ export async function runCli(args: readonly string[], timeoutMs = 10_000): Promi
 }
 
 /** Starts `apds-conformance mock <args>` and resolves once it printed `listening on <url>`. */
-export async function startMock(args: readonly string[], options: { cwd?: string } = {}): Promise<RunningMock> {
+export function startMock(args: readonly string[], options: { cwd?: string } = {}): Promise<RunningMock> {
+  return startSlot(() => startAndWait(args, options));
+}
+
+async function startAndWait(args: readonly string[], options: { cwd?: string }): Promise<RunningMock> {
   const proc = startCli(['mock', ...args], options);
   try {
     const [, url] = await proc.waitForStdout(/^listening on (http:\/\/\S+)$/m);

@@ -8,8 +8,10 @@ export interface JsonResponse {
 
 export type JsonClient = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<JsonResponse>;
 
-export function jsonClient(baseUrl: string): JsonClient {
-  return async (method, path, body, headers = {}) => {
+/** A client for `baseUrl`; `defaults` go on every request (e.g. credentials), `headers` per call add to them. */
+export function jsonClient(baseUrl: string, defaults: Record<string, string> = {}): JsonClient {
+  return async (method, path, body, extra = {}) => {
+    const headers = { ...defaults, ...extra };
     const res = await fetch(baseUrl + path, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -1,0 +1,205 @@
+// Outbound HTTP deliveries: one FIFO queue per target (so events of a resource arrive in order), asynchronous,
+// retried with exponential backoff and full jitter, bounded in attempts and in queue length (what is dropped is
+// logged and counted), optionally signed with HMAC-SHA256. A target that is down never blocks the API.
+import { createHmac, randomUUID } from 'node:crypto';
+import type { DeliveryLog } from './delivery-log.js';
+
+export interface DispatcherOptions {
+  /** Attempts per event before it is given up (logged as failed). @default 8 */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt. @default 500 */
+  baseDelayMs?: number;
+  /** @default 30000 */
+  maxDelayMs?: number;
+  /** Per-attempt timeout. @default 5000 */
+  timeoutMs?: number;
+  /** Events waiting per target; more are dropped (logged, counted). @default 1000 */
+  maxQueue?: number;
+  /** @default Math.random */
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface DeliveryTarget {
+  /** Queue key: one queue (and one order) per subscription. */
+  subscriptionId: string;
+  url: string;
+  method: 'PUT' | 'POST';
+  secret?: string;
+  headers?: Record<string, string>;
+}
+
+export interface OutboundEvent {
+  topic: string;
+  resourceId: string;
+  body: string;
+  eventId?: string;
+}
+
+interface Job {
+  target: DeliveryTarget;
+  event: Required<OutboundEvent>;
+  attempt: number;
+}
+
+interface Queue {
+  jobs: Job[];
+  busy: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export function signature(secret: string, body: string): string {
+  return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+}
+
+export class Dispatcher {
+  readonly #queues = new Map<string, Queue>();
+  readonly #options: Required<Omit<DispatcherOptions, 'fetch'>> & { fetch: typeof fetch };
+  #closed = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly log: DeliveryLog,
+    options: DispatcherOptions = {},
+  ) {
+    this.#options = {
+      maxAttempts: options.maxAttempts ?? 8,
+      baseDelayMs: options.baseDelayMs ?? 500,
+      maxDelayMs: options.maxDelayMs ?? 30_000,
+      timeoutMs: options.timeoutMs ?? 5000,
+      maxQueue: options.maxQueue ?? 1000,
+      random: options.random ?? Math.random,
+      fetch: options.fetch ?? ((...args) => fetch(...args)),
+    };
+  }
+
+  /** Queues one event for one target; returns the event id, or undefined when the queue was full. */
+  enqueue(target: DeliveryTarget, event: OutboundEvent): string | undefined {
+    if (this.#closed) return undefined;
+    const full: Required<OutboundEvent> = { eventId: event.eventId ?? randomUUID(), ...event } as Required<OutboundEvent>;
+    let queue = this.#queues.get(target.subscriptionId);
+    if (!queue) this.#queues.set(target.subscriptionId, (queue = { jobs: [], busy: false }));
+    if (queue.jobs.length >= this.#options.maxQueue) {
+      this.log.record({ ...this.#describe({ target, event: full, attempt: 0 }), outcome: 'dropped', error: `queue full (${this.#options.maxQueue} waiting)` });
+      return undefined;
+    }
+    this.log.counters.enqueued++;
+    queue.jobs.push({ target, event: full, attempt: 0 });
+    if (!queue.busy) void this.#drain(target.subscriptionId, queue);
+    return full.eventId;
+  }
+
+  /** Events waiting or in flight, per subscription. */
+  backlog(): Record<string, number> {
+    return Object.fromEntries([...this.#queues].filter(([, q]) => q.jobs.length).map(([id, q]) => [id, q.jobs.length]));
+  }
+
+  /** Drops what waits for a subscription (it was deleted). */
+  forget(subscriptionId: string): void {
+    const queue = this.#queues.get(subscriptionId);
+    if (!queue) return;
+    clearTimeout(queue.timer);
+    for (const job of queue.jobs.splice(0)) this.log.record({ ...this.#describe(job), outcome: 'dropped', error: 'subscription deleted' });
+    this.#queues.delete(subscriptionId);
+    this.#checkIdle();
+  }
+
+  /** Resolves when no event waits anywhere (for tests and clean shutdown). */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const queue of this.#queues.values()) clearTimeout(queue.timer);
+    this.#queues.clear();
+    this.#checkIdle();
+  }
+
+  #isIdle(): boolean {
+    for (const q of this.#queues.values()) if (q.jobs.length || q.busy) return false;
+    return true;
+  }
+
+  #checkIdle(): void {
+    if (!this.#isIdle()) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
+  #describe(job: Job) {
+    return {
+      subscriptionId: job.target.subscriptionId,
+      eventId: job.event.eventId,
+      topic: job.event.topic,
+      resourceId: job.event.resourceId,
+      method: job.target.method,
+      url: job.target.url,
+      attempt: job.attempt,
+    };
+  }
+
+  /** Delay before attempt n+1: full jitter over an exponential ceiling. */
+  backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.#options.maxDelayMs, this.#options.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (this.#options.random() * ceiling) / 2);
+  }
+
+  async #drain(id: string, queue: Queue): Promise<void> {
+    queue.busy = true;
+    while (queue.jobs.length && !this.#closed) {
+      const job = queue.jobs[0]!;
+      job.attempt++;
+      const result = await this.#attempt(job);
+      if (this.#queues.get(id) !== queue) return; // forgotten meanwhile
+      if (result.ok) {
+        queue.jobs.shift();
+        this.log.record({ ...this.#describe(job), outcome: 'delivered', status: result.status, latencyMs: result.latencyMs });
+        continue;
+      }
+      if (job.attempt >= this.#options.maxAttempts) {
+        queue.jobs.shift();
+        this.log.record({ ...this.#describe(job), outcome: 'failed', status: result.status, latencyMs: result.latencyMs, error: result.error });
+        continue;
+      }
+      const delay = this.backoffMs(job.attempt);
+      this.log.record({ ...this.#describe(job), outcome: 'retrying', status: result.status, latencyMs: result.latencyMs, error: result.error, nextAttemptInMs: delay });
+      await new Promise<void>((resolve) => {
+        queue.timer = setTimeout(resolve, delay);
+        queue.timer.unref();
+      });
+    }
+    queue.busy = false;
+    this.#checkIdle();
+  }
+
+  async #attempt(job: Job): Promise<{ ok: boolean; status?: number; latencyMs: number; error?: string }> {
+    const { target, event } = job;
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'X-NPP-Event-Id': event.eventId,
+      'X-NPP-Topic': event.topic,
+      'X-NPP-Subscription-Id': target.subscriptionId,
+      'X-NPP-Delivery-Attempt': String(job.attempt),
+      ...target.headers,
+    };
+    if (target.secret) headers['X-NPP-Signature'] = signature(target.secret, event.body);
+    const started = performance.now();
+    try {
+      const response = await this.#options.fetch(target.url, {
+        method: target.method,
+        headers,
+        body: event.body,
+        signal: AbortSignal.timeout(this.#options.timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      if (response.ok) return { ok: true, status: response.status, latencyMs };
+      return { ok: false, status: response.status, latencyMs, error: `HTTP ${response.status}` };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const error = e.name === 'TimeoutError' ? `timeout after ${this.#options.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      return { ok: false, latencyMs: Math.round((performance.now() - started) * 10) / 10, error };
+    }
+  }
+}
