@@ -2,12 +2,14 @@
 // The `apds-conformance` command: one bin, one subcommand per job.
 import { runMockCli, UsageError } from './mock/cli.js';
 import { runPeersCli } from './mock/peers/cli.js';
+import { runTestCli } from './harness/cli.js';
 
 const HELP = `Usage: apds-conformance <command> [options]
 
 Commands:
   mock      start the stateful NPP/APDS mock platform (see: apds-conformance mock --help)
   peers     start the simulated operator and service-provider back ends
+  test      run the conformance suites against a platform and write HTML, JUnit and JSON reports
 
 Run a command with --help for its options.
 `;
@@ -15,6 +17,7 @@ Run a command with --help for its options.
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   mock: runMockCli,
   peers: runPeersCli,
+  test: runTestCli,
 };
 
 async function main(argv: string[]): Promise<number> {
