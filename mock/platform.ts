@@ -60,6 +60,7 @@ export class MockPlatform {
   readonly forwarding: ForwardingOptions & { backends: Map<string, string> };
   readonly #fixtures: string | false;
   readonly #listeners = new Set<ChangeListener>();
+  readonly #resetListeners = new Set<() => void>();
 
   constructor(options: MockPlatformOptions = {}) {
     this.clock = new VirtualClock(options.clock === undefined ? undefined : pinnedClockMs(options.clock));
@@ -129,6 +130,7 @@ export class MockPlatform {
     if (fixtures === false) this.store.clear();
     else loadFixtureSet(this.store, readFixtureSet(fixtures, [], { shippedOnly }), this.schemas, this.clock.nowMs());
     this.syncClientSubscriptions();
+    for (const listener of this.#resetListeners) listener();
     this.journal.clear();
     this.#notify({ resource: 'Platform', kind: 'updated', entity: { id: 'reset', version: 1 }, principal: { clientId: 'admin', organisation: 'admin', roles: ['ad'] }, atMs: this.clock.nowMs() });
   }
@@ -140,6 +142,12 @@ export class MockPlatform {
   restore(dump: StoreDump): void {
     this.store.restore(dump);
     this.#notify({ resource: 'Platform', kind: 'updated', entity: { id: 'restore', version: 1 }, principal: { clientId: 'admin', organisation: 'admin', roles: ['ad'] }, atMs: this.clock.nowMs() });
+  }
+
+  /** Called after every reset (vendor API mocks reset their own state with the platform's). */
+  onReset(listener: () => void): () => void {
+    this.#resetListeners.add(listener);
+    return () => this.#resetListeners.delete(listener);
   }
 
   onChange(listener: ChangeListener): () => void {
