@@ -3,6 +3,7 @@
 import { runMockCli, UsageError } from './mock/cli.js';
 import { runPeersCli } from './mock/peers/cli.js';
 import { runTestCli } from './harness/cli.js';
+import { runReportCli } from './harness/journal-report.js';
 
 const HELP = `Usage: apds-conformance <command> [options]
 
@@ -10,6 +11,7 @@ Commands:
   mock      start the stateful NPP/APDS mock platform (see: apds-conformance mock --help)
   peers     start the simulated operator and service-provider back ends
   test      run the conformance suites against a platform and write HTML, JUnit and JSON reports
+  report    judge a client by its traffic in the mock's request journal (--from-journal <mock url>)
 
 Run a command with --help for its options.
 `;
@@ -18,6 +20,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   mock: runMockCli,
   peers: runPeersCli,
   test: runTestCli,
+  report: runReportCli,
 };
 
 async function main(argv: string[]): Promise<number> {

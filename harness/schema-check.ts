@@ -55,8 +55,17 @@ export class ResponseValidator {
   check(method: string, pathTemplate: string, status: number, body: unknown): SchemaCheckResult {
     const responses = this.doc.paths?.[pathTemplate]?.[method.toLowerCase()]?.responses;
     const code = responses && (String(status) in responses ? String(status) : `${String(status)[0]}XX` in responses ? `${String(status)[0]}XX` : 'default' in responses ? 'default' : undefined);
-    if (!code || !responses[code]?.content?.['application/json']?.schema) return { violations: [], waived: [], undocumented: true };
-    const pointer = `target.json#/paths/${escape(pathTemplate)}/${method.toLowerCase()}/responses/${escape(code)}/content/application~1json/schema`;
+    if (!code) return { violations: [], waived: [], undocumented: true };
+    // A response may be a $ref to components/responses: validate against the schema where it lives.
+    let base = `/paths/${escape(pathTemplate)}/${method.toLowerCase()}/responses/${escape(code)}`;
+    let response = responses[code];
+    const ref = typeof response?.$ref === 'string' ? response.$ref : undefined;
+    if (ref?.startsWith('#/')) {
+      base = ref.slice(1);
+      response = ref.slice(2).split('/').reduce((node: any, key: string) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], this.doc);
+    }
+    if (!response?.content?.['application/json']?.schema) return { violations: [], waived: [], undocumented: true };
+    const pointer = `target.json#${base}/content/application~1json/schema`;
     const validate = this.#ajv.getSchema(pointer);
     if (!validate) return { violations: [], waived: [], undocumented: true };
     if (validate(body)) return { violations: [], waived: [] };

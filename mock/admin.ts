@@ -4,6 +4,7 @@ import { isObject } from './dialect/common.js';
 import { parseDurationMs, parseInstant } from './clock.js';
 import { sendJson } from './http/context.js';
 import { ApiError, badRequest, responseStatus } from './http/errors.js';
+import { idOf } from './http/params.js';
 import { FixtureError } from './fixtures.js';
 import type { MockPlatform } from './platform.js';
 
@@ -72,9 +73,9 @@ export function adminRouter(platform: MockPlatform): Router {
   });
 
   router.delete('/clients/:id', (req, res) => {
-    if (!platform.clients.remove(req.params.id)) throw new ApiError(404, `client ${req.params.id} does not exist`);
-    platform.syncClientSubscriptions();
-    sendJson(res, 200, responseStatus(200, `client ${req.params.id} removed: its tokens no longer work`));
+    const id = idOf(req);
+    if (!platform.removeClient(id)) throw new ApiError(404, `client ${id} does not exist`);
+    sendJson(res, 200, responseStatus(200, `client ${id} removed: its tokens, subscriptions and waiting deliveries are gone`));
   });
 
   router.get('/deliveries', (req, res) => {

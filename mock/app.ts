@@ -17,6 +17,11 @@ import { RESOURCES } from './resources/index.js';
 import type { ResourceDeps } from './resources/resource.js';
 import { resourceRouter } from './resources/resource-router.js';
 import { rightSpecs } from './resources/right-specs.js';
+import { quoteRouter } from './resources/quotes.js';
+import { observabilityRouter } from './observability/routes.js';
+import { reconciliationRouter } from './reconciliation/routes.js';
+import { COORD_BASE, coordRouter } from './vendors/coord/index.js';
+import { createSecuredParking } from './vendors/secured-parking/index.js';
 
 /** The mount points of the API: the contract's root paths and the seeds' versioned prefix. */
 export const API_PREFIXES = ['/v1/parking', '/'] as const;
@@ -45,6 +50,9 @@ function apiRouter(platform: MockPlatform): Router {
   router.get('/sessions', guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
   for (const def of RESOURCES) router.use(resourceRouter(def, deps));
   router.use(webhookRouter({ store: platform.store, schemas: platform.schemas, dispatcher: platform.dispatcher }));
+  router.use(quoteRouter(deps)); // APDS /quotes (E40)
+  router.use(observabilityRouter({ ...deps, metrics: platform.metrics, dispatcher: platform.dispatcher, deliveries: platform.deliveries })); // NPP /observability (E35, E36)
+  router.use(reconciliationRouter(deps)); // NPP /reconciliation (E37, E38)
 
   // Seed UC1.2 reads a right spec at /rights/{id}; fall back to an assigned right of that id.
   router.get('/rights/:id', guard('get', '/rights/{id}'), (req, res, next) => {
@@ -66,13 +74,16 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
   app.set('etag', false);
 
   app.use(platform.journal.middleware());
+  app.use(platform.metrics.middleware(() => platform.clock.nowMs()));
   app.use(contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict, authEnabled: platform.authEnabled }));
   const tokens = tokenRouter(platform);
   for (const prefix of API_PREFIXES) app.use(prefix, tokens);
+  app.use(createSecuredParking(platform).router); // vendor API of seed 002 (spec/secured-parking.yaml): own body parsing (forms) and errors, so before jsonBody
   app.use(jsonBody());
 
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, loadOpenApi()));
   app.use('/__admin', adminRouter(platform));
+  app.use(COORD_BASE, coordRouter(platform)); // vendor API of seed 003 (spec/coord.yaml), before the root mount
   const api = apiRouter(platform);
   for (const prefix of API_PREFIXES) app.use(prefix, api);
 

@@ -12,6 +12,7 @@ export const FIXTURE_FILES = {
   rates: { file: 'rates.json', schema: 'RateTable' },
   assignedRights: { file: 'assigned-rights.json', schema: 'AssignedRight' },
   sessions: { file: 'sessions.json', schema: 'Session' },
+  contacts: { file: 'contacts.json', schema: 'ContactPoint' },
 } as const;
 
 type CollectionName = keyof typeof FIXTURE_FILES;
@@ -23,6 +24,7 @@ const MANIFEST_KEYS: Record<string, CollectionName> = {
   rates: 'rates',
   'assigned-rights': 'assignedRights',
   sessions: 'sessions',
+  contacts: 'contacts',
 };
 
 export class FixtureError extends Error {
@@ -66,7 +68,7 @@ export function readFixtureSet(nameOrPath: string, seen: string[] = [], options:
   const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { extends?: string; add?: Record<string, Entity[]> }) : {};
   const set: FixtureSet = manifest.extends
     ? readFixtureSet(manifest.extends, [...seen, dir])
-    : { places: [], rightSpecs: [], rates: [], assignedRights: [], sessions: [] };
+    : { places: [], rightSpecs: [], rates: [], assignedRights: [], sessions: [], contacts: [] };
   for (const [name, { file }] of Object.entries(FIXTURE_FILES) as Array<[CollectionName, { file: string }]>) {
     const path = join(dir, file);
     if (existsSync(path)) set[name] = [...set[name], ...readJsonArray(path)];
@@ -92,7 +94,7 @@ export function loadFixtureSet(store: PlatformStore, set: FixtureSet, schemas: S
   store.clear();
   const now = new Date(nowMs).toISOString();
   for (const [name] of Object.entries(FIXTURE_FILES) as Array<[CollectionName, unknown]>) {
-    const collection = store.collections[name]!;
+    const collection = store.collectionNamed(name)!;
     for (const entity of set[name]) {
       const copy: Entity = structuredClone(entity);
       if (name === 'places') copy.hierarchyElementRecord ??= { creationTime: now };

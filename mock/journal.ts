@@ -20,6 +20,15 @@ export interface JournalEntry {
 }
 
 const MAX_KEPT_BODY_BYTES = 8192;
+const SECRET_KEYS = /^(client_secret|clientSecret|password|secret|access_token|token)$/;
+
+/** The journal is readable by anyone who reaches /__admin: secrets a client sent are not kept. */
+function redactSecrets(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const entries = Object.entries(body as Record<string, unknown>);
+  if (!entries.some(([k]) => SECRET_KEYS.test(k))) return body;
+  return Object.fromEntries(entries.map(([k, v]) => [k, SECRET_KEYS.test(k) ? '(redacted)' : v]));
+}
 
 export class RequestJournal {
   readonly #entries: (JournalEntry | undefined)[];
@@ -69,7 +78,7 @@ export class RequestJournal {
         if (ctx?.warnings.length) entry.warnings = ctx.warnings;
         if (req.body !== undefined && typeof req.body !== 'string') {
           const length = Number(req.headers['content-length'] ?? 0);
-          if (length <= MAX_KEPT_BODY_BYTES) entry.body = req.body;
+          if (length <= MAX_KEPT_BODY_BYTES) entry.body = redactSecrets(req.body);
           else entry.bodyOmitted = `${length} bytes`;
         }
         this.record(entry);

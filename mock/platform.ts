@@ -12,6 +12,7 @@ import { parseInstant, VirtualClock } from './clock.js';
 import type { Dialect } from './http/context.js';
 import { loadFixtureSet, readFixtureSet } from './fixtures.js';
 import { RequestJournal } from './journal.js';
+import { RequestMetrics } from './observability/request-metrics.js';
 import type { ChangeEvent } from './resources/resource.js';
 import { PlatformStore, type StoreDump } from './store/platform-store.js';
 
@@ -42,10 +43,20 @@ export interface MockPlatformOptions {
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
+export interface VendorState {
+  reset(): void;
+  dump(): unknown;
+  restore(data: unknown): void;
+}
+
+export type PlatformDump = StoreDump & { vendors?: Record<string, unknown> };
+
 export class MockPlatform {
   readonly store = new PlatformStore();
   readonly clock: VirtualClock;
   readonly journal: RequestJournal;
+  /** Request counts and latency for PUT /observability/status (since start or the last reset). */
+  readonly metrics = new RequestMetrics();
   readonly schemas: SchemaRegistry = schemaRegistry();
   readonly dialect: Dialect;
   readonly strict: boolean;
@@ -88,9 +99,23 @@ export class MockPlatform {
     this.reset();
   }
 
+  /** Removes a client: its tokens stop working, its subscriptions and their queued deliveries go. */
+  removeClient(clientId: string): boolean {
+    if (!this.clients.remove(clientId)) return false;
+    for (const [id, s] of this.store.subscriptions) {
+      if (s.owner.clientId === clientId) {
+        this.store.subscriptions.delete(id);
+        this.dispatcher.forget(id);
+      }
+    }
+    this.syncClientSubscriptions();
+    return true;
+  }
+
   /** Subscriptions for the notification endpoints named in the clients file (seed UC4's SP endpoints). */
   syncClientSubscriptions(): void {
-    for (const [id, s] of this.store.subscriptions) if (s.source === 'client-config') this.store.subscriptions.delete(id);
+    const previous = new Map([...this.store.subscriptions].filter(([, s]) => s.source === 'client-config'));
+    for (const id of previous.keys()) this.store.subscriptions.delete(id);
     const now = new Date(this.clock.nowMs()).toISOString();
     for (const client of this.clients.list()) {
       for (const [topic, endpoint] of Object.entries(client.notificationEndpoints ?? {})) {
@@ -108,8 +133,12 @@ export class MockPlatform {
           lastModified: now,
         };
         this.store.subscriptions.set(subscription.id, subscription);
+        const before = previous.get(subscription.id);
+        if (before && before.endpoint !== endpoint) this.dispatcher.retarget(subscription.id, { url: endpoint });
+        previous.delete(subscription.id);
       }
     }
+    for (const id of previous.keys()) this.dispatcher.forget(id);
   }
 
   /** Stops outbound deliveries (pending ones are dropped). */
@@ -132,22 +161,52 @@ export class MockPlatform {
     this.syncClientSubscriptions();
     for (const listener of this.#resetListeners) listener();
     this.journal.clear();
+    this.metrics.clear();
     this.#notify({ resource: 'Platform', kind: 'updated', entity: { id: 'reset', version: 1 }, principal: { clientId: 'admin', organisation: 'admin', roles: ['ad'] }, atMs: this.clock.nowMs() });
   }
 
-  dump(): StoreDump {
-    return this.store.dump();
+  dump(): PlatformDump {
+    const vendors = Object.fromEntries([...this.#vendors].map(([name, v]) => [name, v.dump()]));
+    return { ...this.store.dump(), ...(this.#vendors.size ? { vendors } : {}) };
   }
 
-  restore(dump: StoreDump): void {
-    this.store.restore(dump);
+  /** Loads a dump; a dump that fails part-way leaves the platform as it was. */
+  restore(dump: PlatformDump): void {
+    const before = this.dump();
+    try {
+      this.#apply(dump);
+    } catch (err) {
+      this.#apply(before);
+      throw err;
+    }
     this.#notify({ resource: 'Platform', kind: 'updated', entity: { id: 'restore', version: 1 }, principal: { clientId: 'admin', organisation: 'admin', roles: ['ad'] }, atMs: this.clock.nowMs() });
+  }
+
+  readonly #vendors = new Map<string, VendorState>();
+
+  /**
+   * A vendor API mock's state joins the platform's: reset with it, dumped and restored with it
+   * (/__admin/state, --state). Vendor fixtures (users, keys) stay loaded even when the platform starts empty.
+   */
+  registerVendor(name: string, state: VendorState): void {
+    this.#vendors.set(name, state);
+    this.onReset(() => state.reset());
   }
 
   /** Called after every reset (vendor API mocks reset their own state with the platform's). */
   onReset(listener: () => void): () => void {
     this.#resetListeners.add(listener);
     return () => this.#resetListeners.delete(listener);
+  }
+
+  #apply(dump: PlatformDump): void {
+    this.store.restore(dump);
+    // Notification endpoints come from the clients file of this run, not from the dump of another.
+    this.syncClientSubscriptions();
+    for (const [name, vendor] of this.#vendors) {
+      if (dump.vendors?.[name] !== undefined) vendor.restore(dump.vendors[name]);
+      else vendor.reset();
+    }
   }
 
   onChange(listener: ChangeListener): () => void {

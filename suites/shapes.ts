@@ -80,3 +80,37 @@ export const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(
 
 /** Now as an ISO instant without milliseconds, as the seeds write them. */
 export const isoSeconds = (ms = Date.now()) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+// ---- UC2–UC5 helpers ----
+
+/** The objects a webhook delivery carries: the bare object (sample flows) or the `data` of an APDS EventData envelope. */
+export function deliveredItems(body: unknown): Json[] {
+  if (isObject(body) && Array.isArray(body.data) && (body.topic !== undefined || body.eventSubscriptionId !== undefined)) return body.data.filter(isObject);
+  return isObject(body) ? [body] : [];
+}
+
+/** Is the delivery an APDS EventData envelope (rather than the bare object)? */
+export const isEventData = (body: unknown): boolean => isObject(body) && Array.isArray(body.data) && (body.topic !== undefined || body.eventSubscriptionId !== undefined);
+
+/** Epoch ms of an instant: ISO 8601 with a zone, or zone-less (read as UTC, as the seeds mean them); undefined when it is not one. */
+export function instantMs(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/.exec(value);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}T${m[2]}${m[3] ?? 'Z'}`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Both are instants and denote the same moment. */
+export const sameInstant = (a: unknown, b: unknown): boolean => instantMs(a) !== undefined && instantMs(a) === instantMs(b);
+
+/** Epoch seconds, as the NPP time filters (start_before, end_after, modified_since) take them. */
+export const epochSeconds = (ms = Date.now()) => Math.floor(ms / 1000);
+
+/** transactionId of every financial transaction of every segment of a session. */
+export function transactionIdsOf(session: Json): string[] {
+  return (Array.isArray(session?.segments) ? session.segments : [])
+    .flatMap((s: Json) => (Array.isArray(s?.financialTransactions) ? s.financialTransactions : []))
+    .map((t: Json) => t?.transactionId)
+    .filter((t: unknown): t is string => typeof t === 'string');
+}

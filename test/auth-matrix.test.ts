@@ -12,12 +12,16 @@ import { snapshot } from './support/app.js';
 import { bearers, devClient, expect401, expect403, makeAuthApp, ROLE_CLIENT, ROLES } from './support/auth.js';
 import { allowedRoles, operationKey, securedOperations, type SecuredOperation } from './support/operation-scopes.js';
 import { payload } from './support/payloads.js';
+import { contact, observation, quoteRequest } from './support/apds.js';
 
 const PLACE = '805428'; // MCC (po-mcc), served by ep-mcr-enforcement; no right specification points at it
 const SPEC = '6091d5d0-5264-4d66-a31a-1a9e2c9eed89'; // at 805432 (MCC)
 const RATE = '0376c349-ed20-4f6f-9551-1a82f9f5f734'; // priced by SPEC
 const RIGHT = '20410eec-2352-4cc1-820c-21ea6cbce506'; // uc4-1: SP0001's right at 220001 (MCC), created in setup
 const SESSION = 'fe5eea6a-4be3-46fa-b037-20f04334ccdd'; // uc4-3: SP0001's session at 220001, created in setup
+const OBSERVATION = 'matrix-observation'; // recorded by MCR-ENFORCEMENT at 805428 in setup
+const QUOTE = 'matrix-quote'; // SP0001's quote request for the Arndale right specification, sent in setup
+const CONTACT = 'MCC'; // fixtures/default/contacts.json
 
 const clone = <T>(value: T): T => structuredClone(value);
 const en = (string: string) => [{ language: 'en', string }];
@@ -82,6 +86,24 @@ const TARGETS: Record<string, Target> = {
   'PUT /sessions/{id}': { url: `/sessions/${SESSION}`, body: () => payload('uc4-5-session-fe5eea6a-completed.json') },
   'PATCH /sessions/{id}': { url: `/sessions/${SESSION}`, body: () => ({ actualEnd: '2021-11-01T17:23:01Z' }) },
   'DELETE /sessions/{id}': { url: `/sessions/${SESSION}` },
+
+  'GET /observations': { url: '/observations' },
+  'POST /observations': { url: '/observations', body: () => observation('matrix-observation-2') },
+  'GET /observations/{id}': { url: `/observations/${OBSERVATION}` },
+  'PUT /observations/{id}': { url: `/observations/${OBSERVATION}`, body: () => observation(OBSERVATION, { version: 2 }) },
+  'PATCH /observations/{id}': { url: `/observations/${OBSERVATION}`, body: () => ({ observer: 'matrix officer' }) },
+  'DELETE /observations/{id}': { url: `/observations/${OBSERVATION}` },
+
+  'GET /quotes': { url: '/quotes' },
+  'POST /quotes': { url: '/quotes', body: () => quoteRequest('matrix-quote-2') },
+  'GET /quotes/{id}': { url: `/quotes/${QUOTE}` },
+
+  'GET /contacts': { url: '/contacts' },
+  'POST /contacts': { url: '/contacts', body: () => contact('MATRIX-CONTACT') },
+  'GET /contacts/{id}': { url: `/contacts/${CONTACT}` },
+  'PUT /contacts/{id}': { url: `/contacts/${CONTACT}`, body: (p) => clone(p.store.contacts.get(CONTACT)) },
+  'PATCH /contacts/{id}': { url: `/contacts/${CONTACT}`, body: () => ({ shareWithPublic: false }) },
+  'DELETE /contacts/{id}': { url: `/contacts/${CONTACT}` },
 };
 
 const doc = loadOpenApi();
@@ -89,7 +111,10 @@ const OPERATIONS = securedOperations(doc);
 type Caller = Role | 'anonymous';
 const CALLERS: readonly Caller[] = ['anonymous', ...ROLES];
 
-/** A fresh app per cell, with SP0001's right and session at 220001 in place, so writes never leak. */
+/**
+ * A fresh app per cell, with SP0001's right and session at 220001, MCR-ENFORCEMENT's observation and SP0001's
+ * quote in place, so writes never leak.
+ */
 async function cell(strictScopes: boolean) {
   const app = makeAuthApp({ strictScopes });
   const headers = await bearers(app.http, Object.values(ROLE_CLIENT));
@@ -98,6 +123,10 @@ async function cell(strictScopes: boolean) {
   expect(right.status, JSON.stringify(right.body)).toBe(201);
   const session = await app.http.post('/sessions').set(sp).send(payload('uc4-3-session-fe5eea6a.json'));
   expect(session.status, JSON.stringify(session.body)).toBe(201);
+  const seen = await app.http.post('/observations').set(headers[ROLE_CLIENT.ep]!).send(observation(OBSERVATION));
+  expect(seen.status, JSON.stringify(seen.body)).toBe(201);
+  const quote = await app.http.post('/quotes').set(sp).send(quoteRequest(QUOTE));
+  expect(quote.status, JSON.stringify(quote.body)).toBe(200);
   return { ...app, headers };
 }
 

@@ -19,6 +19,9 @@ const contract: Json | undefined = hasReference ? parseYaml(readFileSync(referen
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
 const NPP_PREFIXES = ['/places', '/rights', '/rates', '/sessions'];
 const isNppPath = (path: string) => NPP_PREFIXES.some((p) => path === p || path.startsWith(p + '/'));
+// APDS resources the NPP does not use, served as extensions (E39, E40, E42): secured like NPP data operations.
+const APDS_PREFIXES = ['/observations', '/quotes', '/contacts'];
+const isApdsPath = (path: string) => APDS_PREFIXES.some((p) => path === p || path.startsWith(p + '/'));
 
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -270,8 +273,19 @@ describe('spec/openapi.yaml', () => {
     }
   });
 
-  it('leaves the admin and meta routes unsecured and marks admin routes', () => {
-    for (const { path, method, op } of operations(doc.paths).filter(({ path }) => !isNppPath(path))) {
+  it('secures every APDS extension operation (observations, quotes, contacts) with oAuth and the APDS access token', () => {
+    const apdsOps = operations(doc.paths).filter(({ path }) => isApdsPath(path));
+    expect(apdsOps.length).toBe(15); // observations 6, quotes 3, contacts 6
+    for (const { path, method, op } of apdsOps) {
+      const label = `${method} ${path}`;
+      expect(oauthScopes(op)?.length, label).toBeGreaterThan(0);
+      expect(op.security.some((r: Json) => 'apdsAccessToken' in r), label).toBe(true);
+      if (method === 'patch') expect(oauthScopes(op), label).toEqual(oauthScopes(doc.paths[path].put));
+    }
+  });
+
+  it('leaves the admin, meta, webhook, observability and reconciliation routes unsecured and marks admin routes', () => {
+    for (const { path, method, op } of operations(doc.paths).filter(({ path }) => !isNppPath(path) && !isApdsPath(path))) {
       expect(op.security, `${method} ${path}`).toEqual([]);
       if (path.startsWith('/__admin/')) expect(op['x-admin'], `${method} ${path}`).toBe(true);
     }

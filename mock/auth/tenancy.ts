@@ -24,7 +24,14 @@ export class TenantPolicy implements AccessPolicy {
     if (principal.roles.includes('ad') || INVENTORY.has(resource)) return true;
     if (resource === 'AssignedRight') return this.#rightRelates(entity, principal, true);
     if (resource === 'Session') return this.#sessionRelates(entity, principal, true);
+    // A client's quotes and an organisation's reconciliation submittals are theirs (unowned ones are anyone's).
+    if (resource === 'Quote') return this.#ownedBy(this.store.quotes.record(entity.id)?.owner, principal);
+    if (resource === 'ReconciliationSubmittal') return this.#ownedBy(this.store.submittals.record(entity.id)?.owner, principal);
     return true;
+  }
+
+  #ownedBy(owner: string | undefined, principal: Principal): boolean {
+    return owner === undefined || owner === principal.organisation;
   }
 
   canWrite(resource: string, entity: Entity, principal: Principal): boolean {
@@ -40,6 +47,14 @@ export class TenantPolicy implements AccessPolicy {
         return this.#rightRelates(entity, principal, false);
       case 'Session':
         return this.#sessionRelates(entity, principal, false);
+      case 'Observation': {
+        // Enforcement records observations; only the organisation that recorded one changes it (E39).
+        const record = this.store.observations.record(entity.id);
+        const live = record !== undefined && record.deletedAt === undefined;
+        return roles.includes('ep') && (!live || this.#ownedBy(record?.owner, principal));
+      }
+      case 'ContactPoint':
+        return roles.includes('ad');
       default:
         return true;
     }

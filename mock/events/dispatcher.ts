@@ -1,5 +1,5 @@
 // Outbound HTTP deliveries: one FIFO queue per target (so events of a resource arrive in order), asynchronous,
-// retried with exponential backoff and full jitter, bounded in attempts and in queue length (what is dropped is
+// retried with exponential backoff and (equal) jitter, bounded in attempts and in queue length (what is dropped is
 // logged and counted), optionally signed with HMAC-SHA256. A target that is down never blocks the API.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { DeliveryLog } from './delivery-log.js';
@@ -94,6 +94,11 @@ export class Dispatcher {
     return Object.fromEntries([...this.#queues].filter(([, q]) => q.jobs.length).map(([id, q]) => [id, q.jobs.length]));
   }
 
+  /** Sends what still waits for a subscription to its new endpoint (method, secret) from the next attempt on. */
+  retarget(subscriptionId: string, target: Partial<Omit<DeliveryTarget, 'subscriptionId'>>): void {
+    for (const job of this.#queues.get(subscriptionId)?.jobs ?? []) job.target = { ...job.target, ...target };
+  }
+
   /** Drops what waits for a subscription (it was deleted). */
   forget(subscriptionId: string): void {
     const queue = this.#queues.get(subscriptionId);
@@ -139,7 +144,7 @@ export class Dispatcher {
     };
   }
 
-  /** Delay before attempt n+1: full jitter over an exponential ceiling. */
+  /** Delay before attempt n+1: "equal jitter", between half and all of an exponential ceiling (never bunched at 0). */
   backoffMs(attempt: number): number {
     const ceiling = Math.min(this.#options.maxDelayMs, this.#options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (this.#options.random() * ceiling) / 2);

@@ -45,17 +45,19 @@ export function sessionQueryForwarder(store: PlatformStore, options: ForwardingO
     const url = `${backend}/sessions${query}`;
     const ctx = requestContext(res);
     let response: globalThis.Response;
+    let text: string;
     try {
+      // One deadline for headers and body: an operator that stalls mid-answer is a timeout too.
       response = await doFetch(url, {
         headers: { Accept: 'application/json', 'X-NPP-Forwarded-For': ctx.principal.organisation },
         signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await response.text();
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
       if (e.name === 'TimeoutError') throw new ApiError(504, `the operator's back end at ${backend} did not answer within ${timeoutMs} ms`);
       throw new ApiError(502, `the operator's back end at ${backend} could not be reached (${e.cause?.code ?? e.message})`);
     }
-    const text = await response.text();
     if (!response.ok) throw new ApiError(502, `the operator's back end at ${backend} answered ${response.status}`);
     let body: unknown;
     try {

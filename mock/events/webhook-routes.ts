@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { SchemaRegistry } from '../../spec/index.js';
 import { isObject, type Json } from '../dialect/common.js';
-import { forbiddenKeyPath } from '../http/body.js';
+import { assertSafeBody } from '../http/body.js';
 import { requestContext, sendJson, UNRESTRICTED, type RequestContext } from '../http/context.js';
 import { badRequest, notFound, responseStatus } from '../http/errors.js';
+import { unauthorized } from '../auth/authenticate.js';
 import { idOf } from '../http/params.js';
 import type { PlatformStore } from '../store/platform-store.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -20,8 +21,7 @@ export interface WebhookRouteDeps {
 
 function subscriptionFrom(body: unknown, schemas: SchemaRegistry, ctx: RequestContext, id: string, previous?: Subscription): Subscription {
   if (!isObject(body)) throw badRequest('request body must be a JSON object: {"endpoint": "https://…", "topics": ["SessionCreated"]}');
-  const forbidden = forbiddenKeyPath(body);
-  if (forbidden) throw badRequest(`request body contains a forbidden key at ${forbidden}`);
+  assertSafeBody(body);
   const violations = schemas.validate('EventSubscription', body);
   if (violations.length) throw badRequest(`request body is not a valid EventSubscription: ${violations.length} violation${violations.length > 1 ? 's' : ''}`, violations);
   const b = body as Json;
@@ -32,6 +32,11 @@ function subscriptionFrom(body: unknown, schemas: SchemaRegistry, ctx: RequestCo
     throw badRequest(`endpoint must be an absolute URL, got "${b.endpoint}"`, [{ path: '/endpoint', message: 'must be an absolute http(s) URL' }]);
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw badRequest('endpoint must use http or https', [{ path: '/endpoint', message: 'must be an absolute http(s) URL' }]);
+  const dataTopics = (b.topics as string[]).filter((t) => t !== 'SystemEvents');
+  if (ctx.authEnabled && !ctx.authenticated && dataTopics.length) {
+    // Deliveries follow what the subscriber may read; without credentials that is nothing but system alerts.
+    throw unauthorized(`subscribing to ${dataTopics.join(', ')} needs credentials (a Bearer token or X-MCC-Access-Token): a subscriber hears only of what it may read; SystemEvents alone may be subscribed anonymously`);
+  }
   const now = new Date(ctx.nowMs).toISOString();
   return {
     id,
@@ -85,6 +90,7 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
     if (previous.source === 'client-config') throw badRequest(`webhook subscription ${previous.id} comes from the clients file; change it there`);
     const subscription = subscriptionFrom(req.body, deps.schemas, ctx, previous.id, previous);
     deps.store.subscriptions.set(subscription.id, { ...subscription, owner: previous.owner });
+    deps.dispatcher.retarget(subscription.id, { url: subscription.endpoint, method: subscription.method, secret: subscription.secret });
     sendJson(res, 200, responseStatus(200, `webhook subscription ${previous.id} replaced`));
   });
 

@@ -5,15 +5,18 @@ import type { Json } from '../dialect/common.js';
 import { UNRESTRICTED, type Dialect, type RequestContext } from '../http/context.js';
 import { resourceByName } from '../resources/index.js';
 import type { ChangeEvent, ResourceDeps } from '../resources/resource.js';
-import type { Entity, PlatformStore } from '../store/platform-store.js';
+import { observationPlaceIds, type Entity, type PlatformStore } from '../store/platform-store.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { Subscription, Topic } from './subscriptions.js';
+import { TOPICS, type Subscription, type Topic } from './subscriptions.js';
 
 const KIND_SUFFIX = { created: 'Created', updated: 'Updated', deleted: 'Deleted' } as const;
 
 export function topicOf(event: ChangeEvent): Topic | undefined {
   if (event.resource === 'Platform') return undefined;
-  return `${event.resource}${KIND_SUFFIX[event.kind]}` as Topic;
+  if (event.resource === 'SystemAlert') return 'SystemEvents';
+  // Resources without topics (contacts, quotes, submittals) notify nobody.
+  const topic = `${event.resource}${KIND_SUFFIX[event.kind]}` as Topic;
+  return TOPICS.includes(topic) ? topic : undefined;
 }
 
 /** The places an object is about, for place-scoped subscriptions. */
@@ -34,6 +37,8 @@ export function placesOf(resource: string, entity: Entity, store: PlatformStore)
     }
     case 'Session':
       return entity.hierarchyElement?.id ? [entity.hierarchyElement.id] : [];
+    case 'Observation':
+      return observationPlaceIds(entity);
     default:
       return [];
   }
@@ -80,7 +85,7 @@ export class WebhookService {
       if (!this.#allowed(subscription, event)) continue;
       if (subscription.hierarchyElements?.length) {
         places ??= placesOf(event.resource, event.entity, this.deps.store);
-        if (!this.#inScope(subscription, places)) continue;
+        if (!this.#inScope(subscription, places, event)) continue;
       }
       const dialect = subscription.dialect ?? this.deps.defaultDialect;
       let bare = bodies.get(dialect);
@@ -98,17 +103,27 @@ export class WebhookService {
 
   #allowed(subscription: Subscription, event: ChangeEvent): boolean {
     const owner = subscription.owner;
+    // System alerts are public (GET /observability/events is unsecured): anyone subscribed hears them.
+    if (event.resource === 'SystemAlert') return true;
     if (owner !== UNRESTRICTED && !this.deps.clientExists(owner.clientId)) return false;
     if (owner.roles.length === 0) return false;
     return this.deps.access.canRead(event.resource, event.entity, owner);
   }
 
-  #inScope(subscription: Subscription, places: string[]): boolean {
+  #inScope(subscription: Subscription, places: string[], event: ChangeEvent): boolean {
     const wanted = new Set(subscription.hierarchyElements!.map((h) => h.id));
     return places.some((place) => {
-      const chain = subscription.includeChildrenEvents ? this.deps.store.placeWithAncestors(place) : [place];
+      const chain = subscription.includeChildrenEvents ? this.#ancestry(place, event) : [place];
       return chain.some((id) => wanted.has(id));
     });
+  }
+
+  /** A place and those above it; a deleted place is gone from the store, so its parent comes from the event. */
+  #ancestry(placeId: string, event: ChangeEvent): string[] {
+    const store = this.deps.store;
+    if (store.places.has(placeId)) return store.placeWithAncestors(placeId);
+    const parent = event.resource === 'Place' && event.entity.id === placeId ? event.entity.parentId?.id : undefined;
+    return parent ? [placeId, ...store.placeWithAncestors(parent)] : [placeId];
   }
 
   #present(event: ChangeEvent, dialect: Dialect): Json {

@@ -39,19 +39,37 @@ export function jsonBody() {
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Finds keys that must never reach object prototypes (`constructor` alone passes sjson, so check here too). */
-export function forbiddenKeyPath(value: unknown, path = ''): string | undefined {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = forbiddenKeyPath(value[i], `${path}/${i}`);
-      if (found) return found;
+/** Deeper bodies are refused: no parking object nests this far, and deep input must not exhaust the stack. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * Walks a body without recursion and reports the first key that must never reach object prototypes
+ * (`constructor` alone passes sjson, so it is checked here too) or the first place nested too deep.
+ */
+export function inspectBody(value: unknown): { forbidden?: string; tooDeep?: string } {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  while (stack.length) {
+    const { value: node, path, depth } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return { tooDeep: path || '/' };
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => stack.push({ value: child, path: `${path}/${i}`, depth: depth + 1 }));
+      continue;
     }
-  } else if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return `${path}/${key}`;
-      const found = forbiddenKeyPath((value as Record<string, unknown>)[key], `${path}/${key}`);
-      if (found) return found;
+    for (const key of Object.keys(node)) {
+      if (FORBIDDEN_KEYS.has(key)) return { forbidden: `${path}/${key}` };
+      stack.push({ value: (node as Record<string, unknown>)[key], path: `${path}/${key}`, depth: depth + 1 });
     }
   }
-  return undefined;
+  return {};
+}
+
+/** Throws a clear 400 for a body with prototype keys or nested too deep; use before walking a body. */
+export function assertSafeBody(value: unknown): void {
+  const { forbidden, tooDeep } = inspectBody(value);
+  if (forbidden) throw new ApiError(400, `request body contains a forbidden key at ${forbidden}`, [{ path: forbidden, message: 'forbidden key' }]);
+  if (tooDeep) {
+    const path = tooDeep.slice(0, 200);
+    throw new ApiError(400, `request body nests deeper than ${MAX_BODY_DEPTH} levels (at ${path})`, [{ path, message: 'nested too deep' }]);
+  }
 }

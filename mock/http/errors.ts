@@ -46,14 +46,17 @@ export function toApiError(err: unknown): ApiError {
   // body-parser errors carry a `type`; they are the client's fault and safe to explain.
   if (e?.type === 'entity.too.large') return new ApiError(413, `request body exceeds the limit of ${e.limit ?? 1048576} bytes`);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new ApiError(415, e.message ?? 'unsupported body encoding');
-  if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new ApiError(e.status, e.message ?? 'bad request');
+  if (err instanceof URIError) return new ApiError(400, `malformed URL: ${err.message}`);
+  // Express and body-parser mark client errors with a 4xx status (some, like bad %-escapes in a path, without `expose`).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ApiError(e.status, e.expose && e.message ? e.message : `bad request (${e.status})`);
   return new ApiError(500, 'internal error in the mock platform; the request journal at /__admin/journal has details');
 }
 
 export function errorMiddleware(onUnexpected: (err: unknown, req: Request) => void) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const apiError = toApiError(err);
-    if (apiError.status >= 500) onUnexpected(err, req);
+    // Deliberate 5xx (502/504 from an operator's back end) are answers, not accidents.
+    if (apiError.status >= 500 && !(err instanceof ApiError)) onUnexpected(err, req);
     res.locals.violations = apiError.errors;
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);

@@ -6,6 +6,7 @@ import { badRequest } from '../http/errors.js';
 import { warn, type RequestContext } from '../http/context.js';
 import type { Entity, PlatformStore } from '../store/platform-store.js';
 import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, intersect, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
+import { rightFromQuote } from './quotes.js';
 import type { ResourceDefinition } from './resource.js';
 import type { QueryReader } from '../http/query.js';
 
@@ -48,6 +49,8 @@ export const assignedRights: ResourceDefinition = {
   defaultPageSize: 100,
   upsertOnPut: true,
 
+  // APDS ReferenceToQuote: the right a quote option describes (E41).
+  resolveInput: rightFromQuote,
   canonical: (body, ctx) => canonicalAssignedRight(body, ctx),
 
   prepare(entity, ctx, { store }) {

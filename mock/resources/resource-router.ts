@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { isObject, type Json } from '../dialect/common.js';
 import { idOf } from '../http/params.js';
-import { forbiddenKeyPath } from '../http/body.js';
+import { assertSafeBody } from '../http/body.js';
 import { requestContext, sendJson, type RequestContext } from '../http/context.js';
 import { ApiError, badRequest, notFound, responseStatus } from '../http/errors.js';
 import { pageOf } from '../http/list.js';
@@ -22,8 +22,7 @@ export function readExpand(query: QueryReader, def: ResourceDefinition): Set<str
 function requireObjectBody(req: Request): Json {
   if (req.body === undefined) throw badRequest('request body is missing: send a JSON object');
   if (!isObject(req.body)) throw badRequest('request body must be a JSON object');
-  const forbidden = forbiddenKeyPath(req.body);
-  if (forbidden) throw badRequest(`request body contains a forbidden key at ${forbidden}`, [{ path: forbidden, message: 'forbidden key' }]);
+  assertSafeBody(req.body);
   return req.body;
 }
 
@@ -39,6 +38,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
   };
 
   const emitAll = (events: ChangeEvent[]) => events.forEach((e) => deps.emit(e));
+  const resolved = (body: Json, ctx: RequestContext, pathId?: string): Json => (def.resolveInput ? def.resolveInput(body, ctx, deps, pathId) : body);
   const itemPath = `${def.path}/{id}`;
   const ownerOf = (ctx: RequestContext) => (ctx.authenticated ? ctx.principal.organisation : undefined);
 
@@ -70,7 +70,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
   router.get(def.path, deps.guard('get', def.path), (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
-    const page = query.number('page', { integer: true, min: 1 }) ?? 1;
+    const page = query.number('page', { integer: true, min: 1, max: 1_000_000 }) ?? 1;
     const since = query.number('modified_since', { integer: true, min: 0 });
     const expand = readExpand(query, def);
     let items = def.list(query, deps).filter((e) => deps.access.canRead(def.resource, e, ctx.principal));
@@ -93,7 +93,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
 
   router.post(def.path, deps.guard('post', def.path), (req, res) => {
     const ctx = requestContext(res);
-    const entity = def.canonical(requireObjectBody(req), ctx) as Entity;
+    const entity = def.canonical(resolved(requireObjectBody(req), ctx), ctx) as Entity;
     validate(entity);
     collection.assertCreatable(entity);
     const prepared = def.prepare(entity, ctx, deps);
@@ -150,7 +150,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     const body = requireObjectBody(req);
     bodyIdMatches(body, idOf(req));
     if (hiddenFromCaller(idOf(req), ctx)) throw notFound(`${def.noun} ${idOf(req)} does not exist`);
-    const entity = def.canonical({ ...body, id: collection.resolveId(idOf(req)) }, ctx, idOf(req)) as Entity;
+    const entity = def.canonical({ ...resolved(body, ctx, idOf(req)), id: collection.resolveId(idOf(req)) }, ctx, idOf(req)) as Entity;
     replace(req, res, entity, collection.get(idOf(req)), 'replaced');
   });
 

@@ -51,6 +51,11 @@ export interface ResourceDefinition {
   createStatus?: number;
   /** PUT of an unknown id creates it (NPP PUT /rights/assigned/{id}). */
   upsertOnPut?: boolean;
+  /**
+   * Turns another accepted body shape into the resource's own before `canonical` (POST and PUT only), e.g. the APDS
+   * ReferenceToQuote of /rights/assigned; throws ApiError for bad input. Absent: the body is taken as it is.
+   */
+  resolveInput?(body: Json, ctx: RequestContext, deps: ResourceDeps, pathId?: string): Json;
   canonical(body: Json, ctx: RequestContext, pathId?: string): Json;
   /** Fills server-owned fields and checks references and semantics; throws ApiError for bad input. */
   prepare(entity: Entity, ctx: RequestContext, deps: ResourceDeps, previous?: Entity): PreparedWrite;

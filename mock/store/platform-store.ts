@@ -1,7 +1,9 @@
-// All platform data: five versioned collections, their indexes, and the derived links between them.
-import { credentialIds } from '../dialect/credentials.js';
+// All platform data: five versioned collections, their indexes, and the derived links between them; plus the
+// collections of the operations beyond them (observations, quotes, contacts, reconciliation submittals, alerts).
+import { credentialIds, credentialKey } from '../dialect/credentials.js';
 import { isObject, type Json } from '../dialect/common.js';
 import { VersionedCollection, type EntryRecord } from './collection.js';
+import { AlertLog, type StoredAlert } from './alert-log.js';
 import { GeoIndex, KeyIndex, type GeoPoint } from './indexes.js';
 import type { Subscription } from '../events/subscriptions.js';
 
@@ -32,6 +34,22 @@ export interface StoreDump {
   collections: Record<string, ReturnType<VersionedCollection<Entity>['dump']>>;
   autoRights: Array<[string, string]>;
   subscriptions?: Subscription[];
+  /** Observations, quotes, contacts and reconciliation submittals (absent in state files of older versions). */
+  auxiliaryCollections?: Record<string, ReturnType<VersionedCollection<Entity>['dump']>>;
+  /** System alerts of /observability/events, oldest first. */
+  alerts?: StoredAlert[];
+}
+
+/** The places an observation (or each element of an observation set) refers to. */
+export function observationPlaceIds(observation: Entity): string[] {
+  const elements = Array.isArray(observation.observationElements) ? observation.observationElements : [observation];
+  return elements.flatMap((e: unknown) => (isObject(e) ? refId(e.elementIds) : []));
+}
+
+/** Normalised credential ids an observation (or each element of a set) saw. */
+export function observationCredentialIds(observation: Entity): string[] {
+  const elements = Array.isArray(observation.observationElements) ? observation.observationElements : [observation];
+  return elements.flatMap((e: unknown) => (isObject(e) && typeof e.observedCredentialId === 'string' ? [credentialKey(e.observedCredentialId)] : []));
 }
 
 export class PlatformStore {
@@ -40,6 +58,12 @@ export class PlatformStore {
   readonly rates = new VersionedCollection<Entity>('RateTable', 'rate table');
   readonly assignedRights = new VersionedCollection<Entity>('AssignedRight', 'assigned right');
   readonly sessions = new VersionedCollection<Entity>('Session', 'session');
+  readonly observations = new VersionedCollection<Entity>('Observation', 'observation');
+  readonly quotes = new VersionedCollection<Entity>('Quote', 'quote');
+  readonly contacts = new VersionedCollection<Entity>('ContactPoint', 'contact');
+  readonly submittals = new VersionedCollection<Entity>('ReconciliationSubmittal', 'reconciliation submittal');
+  /** System alerts (bounded: the oldest go first). */
+  readonly alerts = new AlertLog();
 
   readonly placesByLocation = this.places.addIndex(new GeoIndex<Entity>(placePoint));
   readonly placesByParent = this.places.addIndex(new KeyIndex<Entity>((p) => refId(p.parentId)));
@@ -53,6 +77,8 @@ export class PlatformStore {
   readonly sessionsByCredential = this.sessions.addIndex(new KeyIndex<Entity>((s) => credentialIds(s.identifiedCredentials)));
   readonly sessionsByPlace = this.sessions.addIndex(new KeyIndex<Entity>((s) => refId(s.hierarchyElement)));
   readonly sessionsByRight = this.sessions.addIndex(new KeyIndex<Entity>(segmentRightIds));
+  readonly observationsByPlace = this.observations.addIndex(new KeyIndex<Entity>(observationPlaceIds));
+  readonly observationsByCredential = this.observations.addIndex(new KeyIndex<Entity>(observationCredentialIds));
 
   /** Assigned rights the platform created for a session's segment (session id → right id). */
   readonly autoRights = new Map<string, string>();
@@ -68,6 +94,21 @@ export class PlatformStore {
       assignedRights: this.assignedRights,
       sessions: this.sessions,
     };
+  }
+
+  /** The collections beyond the five NPP resources (kept apart so counts and state files of those stay as they were). */
+  get auxiliaryCollections(): Record<string, VersionedCollection<Entity>> {
+    return {
+      observations: this.observations,
+      quotes: this.quotes,
+      contacts: this.contacts,
+      submittals: this.submittals,
+    };
+  }
+
+  /** Any collection by its name (`places`, …, `contacts`). */
+  collectionNamed(name: string): VersionedCollection<Entity> | undefined {
+    return this.collections[name] ?? this.auxiliaryCollections[name];
   }
 
   /** The place and every place above it in the hierarchy, nearest first. */
@@ -114,6 +155,8 @@ export class PlatformStore {
 
   clear(): void {
     for (const collection of Object.values(this.collections)) collection.clear();
+    for (const collection of Object.values(this.auxiliaryCollections)) collection.clear();
+    this.alerts.clear();
     this.autoRights.clear();
     this.subscriptions.clear();
   }
@@ -121,7 +164,17 @@ export class PlatformStore {
   dump(): StoreDump {
     const collections: StoreDump['collections'] = {};
     for (const [name, collection] of Object.entries(this.collections)) collections[name] = collection.dump();
-    return { format: 'apds-conformance-state', formatVersion: 1, collections, autoRights: [...this.autoRights], subscriptions: [...this.subscriptions.values()] };
+    const auxiliaryCollections: StoreDump['collections'] = {};
+    for (const [name, collection] of Object.entries(this.auxiliaryCollections)) auxiliaryCollections[name] = collection.dump();
+    return {
+      format: 'apds-conformance-state',
+      formatVersion: 1,
+      collections,
+      autoRights: [...this.autoRights],
+      subscriptions: [...this.subscriptions.values()],
+      auxiliaryCollections,
+      alerts: this.alerts.dump(),
+    };
   }
 
   restore(dump: StoreDump): void {
@@ -131,6 +184,11 @@ export class PlatformStore {
       const saved = dump.collections[name];
       if (saved) collection.restore(saved as { entries: Array<[string, EntryRecord<Entity>]>; aliases?: Array<[string, string]> });
     }
+    for (const [name, collection] of Object.entries(this.auxiliaryCollections)) {
+      const saved = dump.auxiliaryCollections?.[name];
+      if (saved) collection.restore(saved as { entries: Array<[string, EntryRecord<Entity>]>; aliases?: Array<[string, string]> });
+    }
+    this.alerts.restore(dump.alerts ?? []);
     for (const [session, right] of dump.autoRights ?? []) this.autoRights.set(session, right);
     for (const subscription of dump.subscriptions ?? []) this.subscriptions.set(subscription.id, subscription);
   }
