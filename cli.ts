@@ -3,7 +3,7 @@
 import { runMockCli, UsageError } from './mock/cli.js';
 import { runPeersCli } from './mock/peers/cli.js';
 import { runTestCli } from './harness/cli.js';
-import { runReportCli } from './harness/journal-report.js';
+import { runReportCli } from './harness/report-cli.js';
 
 const HELP = `Usage: apds-conformance <command> [options]
 

@@ -1,13 +1,11 @@
 // `apds-conformance test`: runs the suites against a target and writes the reports.
 // Exit 0 when every MUST check passes, 1 when any fails, 2 when it could not run.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../spec/package-root.js';
-import { REPORT_FORMATS, type ReportFormat } from '../reports/index.js';
+import { parseFormats, UsageError, writeReports } from '../reports/write.js';
 import { ALL_SUITES } from '../suites/index.js';
 import { CredentialsError, devCredentials, readCredentials } from './credentials.js';
 import { terminalProgress } from './progress.js';
+import { toolVersion } from './tool.js';
 import { runSuites } from './runner.js';
 import { ResponseValidator } from './schema-check.js';
 import type { SutRole } from './suite.js';
@@ -21,7 +19,7 @@ Options:
   --target <url>          API base of the system under test, e.g. http://127.0.0.1:4010/v1/parking (required)
   --out <dir>             where reports go (default ./conformance-report)
   --format <list>         html,junit,json (default all three)
-  --suite <list>          suites to run (default all of the role), e.g. uc1,uc4,security
+  --suite <list>          suites to run (default: all of the role but the vendor APIs'), e.g. uc1,uc4,security,vendor-coord
   --only <ids>            report only these checks, e.g. UC2-03 (earlier steps of their suite still run)
   --credentials <file>    {"parties": {"sp": {"type": "oauth2", "tokenUrl", "clientId", "clientSecret"}, ...}}
                           parties: sp, sp2, po, po2, ep, ad (default: the mock's dev clients)
@@ -36,11 +34,6 @@ Options:
   -h, --help              show this help
 `;
 
-class UsageError extends Error {}
-
-function toolVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 export async function runTestCli(argv: string[]): Promise<number> {
   let values;
@@ -75,7 +68,7 @@ export async function runTestCli(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.list) {
-    for (const s of ALL_SUITES) process.stdout.write(`${s.id.padEnd(12)} ${s.role.padEnd(9)} ${s.title}\n`);
+    for (const s of ALL_SUITES) process.stdout.write(`${s.id.padEnd(24)} ${s.role.padEnd(9)} ${s.title}${s.optIn ? '  (only with --suite)' : ''}\n`);
     return 0;
   }
   try {
@@ -90,9 +83,8 @@ export async function runTestCli(argv: string[]): Promise<number> {
     if (!['platform', 'sp', 'operator'].includes(role)) throw new UsageError(`--role must be platform, sp or operator, got "${values.role}"`);
     const dialect = (values.dialect ?? 'spec') as 'spec' | 'flows';
     if (!['spec', 'flows'].includes(dialect)) throw new UsageError(`--dialect must be spec or flows, got "${values.dialect}"`);
-    const formats = (values.format ?? 'html,junit,json').split(',').map((f) => f.trim()) as ReportFormat[];
-    for (const f of formats) if (!(f in REPORT_FORMATS)) throw new UsageError(`--format: unknown format "${f}" (html, junit, json)`);
-    const ofRole = ALL_SUITES.filter((s) => s.role === role);
+    const formats = parseFormats(values.format);
+    const ofRole = ALL_SUITES.filter((s) => s.role === role && !s.optIn);
     const wanted = values.suite?.split(',').map((s) => s.trim().toLowerCase());
     for (const w of wanted ?? []) if (!ALL_SUITES.some((s) => s.id === w)) throw new UsageError(`--suite: unknown suite "${w}" (see --list)`);
     const suites = wanted ? ALL_SUITES.filter((s) => wanted.includes(s.id)) : ofRole;
@@ -129,13 +121,7 @@ export async function runTestCli(argv: string[]): Promise<number> {
       progress: terminalProgress(),
       tool: { name: 'apds-conformance', version: toolVersion() },
     });
-    const out = resolve(values.out ?? 'conformance-report');
-    mkdirSync(out, { recursive: true });
-    for (const format of formats) {
-      const { file, render } = REPORT_FORMATS[format];
-      writeFileSync(join(out, file), render(result));
-      process.stdout.write(`${format.toUpperCase()} report written to ${join(out, file)}\n`);
-    }
+    writeReports(result, values.out, formats);
     const s = result.summary;
     process.stdout.write(`\n${s.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s.skipped} skipped (score ${(s.score * 100).toFixed(1)}%, seed ${result.seed})\n`);
     return s.verdict === 'pass' ? 0 : 1;

@@ -70,5 +70,7 @@ export interface SuiteDefinition {
   description: string;
   /** Which system under test it applies to (`--role`). */
   role: SutRole;
+  /** Runs only when named with `--suite` (vendor APIs: an NPP platform need not serve them). */
+  optIn?: boolean;
   run(s: SuiteContext): Promise<void>;
 }

@@ -70,6 +70,7 @@ export const vendorCoord: SuiteDefinition = {
   title: 'Coord Parking Access API (seed 003)',
   description: 'Location and user sessions, ending with billing, barcodes and simulated redemption, under /v1/access/parking with access_key authentication.',
   role: 'platform',
+  optIn: true,
   async run(s) {
     const fx = readFixtures();
     const validator = coordValidator();

@@ -76,6 +76,7 @@ export const vendorSecuredParking: SuiteDefinition = {
   title: 'Secured-parking car-driver API (seed 002)',
   description: 'Finalize a parking session with payment: the seed example, its 400/401/404/422 errors, the session state machine, smart-key tries and window, and the payment page with the sandbox test cards.',
   role: 'platform',
+  optIn: true,
   async run(s) {
     const { driver1, driver2 } = tokens();
     const validator = validatorOf();
