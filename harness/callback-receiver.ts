@@ -31,7 +31,19 @@ export class CallbackReceiver {
 
   async start(): Promise<string> {
     const app = express();
-    app.use(express.json({ limit: '5mb', type: () => true }));
+    // Whatever the target sends is evidence: forms (an SP asking the played platform for a token), JSON, or text.
+    app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+    app.use(express.text({ type: (req) => !/urlencoded/.test(String(req.headers['content-type'] ?? '')), limit: '5mb' }));
+    app.use((req, _res, next) => {
+      if (typeof req.body === 'string' && req.body.trim() !== '') {
+        try {
+          req.body = JSON.parse(req.body);
+        } catch {
+          // not JSON: kept as text
+        }
+      } else if (typeof req.body === 'string') req.body = undefined;
+      next();
+    });
     app.use((req, res) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;

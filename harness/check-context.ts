@@ -62,6 +62,10 @@ export async function runCheck(
         notes.push(`${method.toUpperCase()} ${pathTemplate} ${reply.status}: flows-dialect answer, not validated against the NPP schema`);
         return;
       }
+      const contentType = reply.headers['content-type'] ?? '';
+      if (reply.body !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+        fail(`answer of ${method.toUpperCase()} ${pathTemplate} is labelled ${contentType || '(no Content-Type)'}, not application/json`, { expected: 'application/json', actual: contentType || '(none)' });
+      }
       const result = deps.validator.check(method, pathTemplate, reply.status, reply.body);
       if (result.undocumented) {
         notes.push(`${method.toUpperCase()} ${pathTemplate} ${reply.status}: no response schema in ${deps.validator.source}`);

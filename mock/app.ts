@@ -1,7 +1,9 @@
 // mock/: the platform. createApp wires middleware, resources and admin routes; it never listens (server.ts does).
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import { loadOpenApi } from '../spec/index.js';
 import { adminRouter } from './admin.js';
+import { lenientAuthentication, raiseDeferredAuthFailure } from './any-spec/auth.js';
+import type { AnySpec } from './any-spec/index.js';
 import { webhookRouter } from './events/webhook-routes.js';
 import { sessionQueryForwarder } from './events/operator-forwarding.js';
 import { authenticate, authorize } from './auth/authenticate.js';
@@ -29,14 +31,21 @@ export const API_PREFIXES = ['/v1/parking', '/'] as const;
 export interface AppOptions {
   /** Called with errors that became a 500, so they are not lost. @default console.error */
   onUnexpectedError?: (err: unknown) => void;
+  /** Another API document (`mock --spec`, loaded by loadAnySpec) whose operations Prism answers where none of our routes does. */
+  anySpec?: AnySpec;
 }
 
-function apiRouter(platform: MockPlatform): Router {
+function apiRouter(platform: MockPlatform, anySpec: AnySpec | undefined): Router {
   const requirements = operationRequirements(loadOpenApi(), { strictScopes: platform.strictScopes });
   const guard = (method: string, template: string) => {
     const key = `${method} ${template}`;
     if (!requirements.has(key)) throw new Error(`apds-conformance: route ${key} is not in spec/openapi.yaml`);
-    return authorize(requirements.get(key), `${method.toUpperCase()} ${template}`);
+    const check = authorize(requirements.get(key), `${method.toUpperCase()} ${template}`);
+    if (!anySpec) return check;
+    return (req: Request, res: Response, next: NextFunction) => {
+      raiseDeferredAuthFailure(res); // bad credentials on a path the --spec document also has: ours, so 401 (any-spec/auth.ts)
+      check(req, res, next);
+    };
   };
   const deps: ResourceDeps = {
     store: platform.store,
@@ -46,9 +55,10 @@ function apiRouter(platform: MockPlatform): Router {
     emit: (e) => platform.emit(e),
   };
   const router = Router();
-  router.use(authenticate(platform));
+  router.use(anySpec ? lenientAuthentication(authenticate(platform), anySpec) : authenticate(platform));
   router.get('/sessions', guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
-  for (const def of RESOURCES) router.use(resourceRouter(def, deps));
+  // Mounted at their paths, so a request only walks the routes of its own resource.
+  for (const def of RESOURCES) router.use(def.path, resourceRouter(def, deps));
   router.use(webhookRouter({ store: platform.store, schemas: platform.schemas, dispatcher: platform.dispatcher }));
   router.use(quoteRouter(deps)); // APDS /quotes (E40)
   router.use(observabilityRouter({ ...deps, metrics: platform.metrics, dispatcher: platform.dispatcher, deliveries: platform.deliveries })); // NPP /observability (E35, E36)
@@ -76,16 +86,16 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
   app.use(platform.journal.middleware());
   app.use(platform.metrics.middleware(() => platform.clock.nowMs()));
   app.use(contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict, authEnabled: platform.authEnabled }));
-  const tokens = tokenRouter(platform);
-  for (const prefix of API_PREFIXES) app.use(prefix, tokens);
+  app.use(tokenRouter(platform));
   app.use(createSecuredParking(platform).router); // vendor API of seed 002 (spec/secured-parking.yaml): own body parsing (forms) and errors, so before jsonBody
   app.use(jsonBody());
 
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, loadOpenApi()));
   app.use('/__admin', adminRouter(platform));
   app.use(COORD_BASE, coordRouter(platform)); // vendor API of seed 003 (spec/coord.yaml), before the root mount
-  const api = apiRouter(platform);
+  const api = apiRouter(platform, options.anySpec);
   for (const prefix of API_PREFIXES) app.use(prefix, api);
+  if (options.anySpec) app.use(options.anySpec.handler()); // `mock --spec`: what none of our routes took (never /__admin)
 
   app.use((req) => {
     throw notFound(`no route for ${req.method} ${req.path}`);

@@ -23,6 +23,9 @@ Options:
   --strict-scopes     apply the contract's scopes to the letter (operators may not write sessions)
   --token-secret <s>  HS256 secret for tokens (default: random per start)
   --with-peers        also start the simulated operator and SP back ends and point the platform at them
+  --spec <file>       also answer every operation of this OpenAPI 3.x / Swagger 2 document, statelessly
+                      (Prism: its examples, request validation, no security checks) where our routes do not
+  --spec-dynamic      with --spec: bodies generated from the document's schemas instead of its examples
   -h, --help          show this help
 `;
 
@@ -43,6 +46,8 @@ export async function runMockCli(argv: string[]): Promise<number> {
       'strict-scopes': { type: 'boolean' },
       'token-secret': { type: 'string' },
       'with-peers': { type: 'boolean' },
+      spec: { type: 'string' },
+      'spec-dynamic': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,6 +62,8 @@ export async function runMockCli(argv: string[]): Promise<number> {
   if (!DIALECTS.includes(dialect)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, got "${values.dialect}"`);
   if (values.empty && values.fixtures) throw new UsageError('--empty and --fixtures exclude each other');
   if (values.port !== undefined && values.port.trim() === '') throw new UsageError('--port needs a value');
+  if (values['spec-dynamic'] && values.spec === undefined) throw new UsageError('--spec-dynamic needs --spec <file>');
+  if (values.spec !== undefined && values.spec.trim() === '') throw new UsageError('--spec needs a file');
   if (values.clock !== undefined && parseInstant(values.clock) === undefined) throw new UsageError(`--clock must be an ISO 8601 instant or epoch seconds, got "${values.clock}"`);
 
   // Handlers first: a signal that follows the "listening on" line at once must still stop cleanly.
@@ -78,6 +85,8 @@ export async function runMockCli(argv: string[]): Promise<number> {
     strictScopes: values['strict-scopes'],
     tokenSecret: values['token-secret'],
     withPeers: values['with-peers'],
+    spec: values.spec,
+    specDynamic: values['spec-dynamic'],
   });
   let state: StateFile | undefined;
   if (values.state) {
@@ -95,6 +104,11 @@ export async function runMockCli(argv: string[]): Promise<number> {
     console.log(`auth:      POST ${mock.url}/auth (client credentials) or header X-MCC-Access-Token; clients:`);
     for (const c of mock.platform.clients.list()) console.log(`  ${c.roles.join(',').padEnd(3)} ${c.clientId.padEnd(20)} secret ${c.clientSecret.padEnd(24)} token ${c.accessToken ?? '-'}  (${c.organisation})`);
   } else console.log('auth:      off (--no-auth): every caller may do everything');
+  if (mock.anySpec) {
+    const { file, operationCount, basePaths, dynamic } = mock.anySpec;
+    const where = ['/', ...basePaths.map((b) => `${b}/`)].join(' and ');
+    console.log(`any spec:  ${file}: ${operationCount} operations at ${where} (${dynamic ? 'generated bodies' : 'examples'}; requests validated, security not enforced; our routes first)`);
+  }
   if (mock.peers) {
     console.log(`peers:     operator back end ${mock.peers.operator.url} (answers for place 220001)`);
     console.log(`           SP back end ${mock.peers.sp.url} (SP0001's notifications: /sessions/new, /sessions/updated)`);

@@ -81,10 +81,18 @@ export function readFixtureSet(nameOrPath: string, seen: string[] = [], options:
   return set;
 }
 
-/** Validates every entity, then loads the set into an empty store; a bad set throws and loads nothing. */
-export function loadFixtureSet(store: PlatformStore, set: FixtureSet, schemas: SchemaRegistry, nowMs: number): void {
+/** True for the sets that ship in fixtures/ (validated by the project's tests, so not again at every start). */
+export function isShippedSet(nameOrPath: string | false): boolean {
+  return typeof nameOrPath === 'string' && /^[\w-]+$/.test(nameOrPath) && shippedSetNames().includes(nameOrPath);
+}
+
+/**
+ * Validates every entity (unless told the set is already known good), then loads the set into an empty store;
+ * a bad set throws and loads nothing.
+ */
+export function loadFixtureSet(store: PlatformStore, set: FixtureSet, schemas: SchemaRegistry, nowMs: number, options: { validate?: boolean } = {}): void {
   const problems: string[] = [];
-  for (const [name, { schema }] of Object.entries(FIXTURE_FILES) as Array<[CollectionName, { schema: string }]>) {
+  for (const [name, { schema }] of (options.validate === false ? [] : Object.entries(FIXTURE_FILES)) as Array<[CollectionName, { schema: string }]>) {
     for (const entity of set[name]) {
       const violations = schemas.validate(schema, entity);
       if (violations.length) problems.push(`${name} ${entity?.id}: ${violations.map((v) => `${v.path} ${v.message}`).join('; ')}`);

@@ -30,8 +30,11 @@ function redactSecrets(body: unknown): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, SECRET_KEYS.test(k) ? '(redacted)' : v]));
 }
 
+/** Kept as recorded; the ISO time is made when someone reads the journal, not on every request. */
+type StoredEntry = Omit<JournalEntry, 'time'> & { timeMs: number };
+
 export class RequestJournal {
-  readonly #entries: (JournalEntry | undefined)[];
+  readonly #entries: (StoredEntry | undefined)[];
   #next = 0;
   #seq = 0;
 
@@ -39,7 +42,7 @@ export class RequestJournal {
     this.#entries = new Array(Math.max(1, capacity));
   }
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
+  record(entry: Omit<StoredEntry, 'seq'>): void {
     this.#entries[this.#next] = { seq: ++this.#seq, ...entry };
     this.#next = (this.#next + 1) % this.#entries.length;
   }
@@ -49,7 +52,10 @@ export class RequestJournal {
     const ordered: JournalEntry[] = [];
     for (let i = 0; i < this.#entries.length; i++) {
       const entry = this.#entries[(this.#next + i) % this.#entries.length];
-      if (entry) ordered.push(entry);
+      if (entry) {
+        const { timeMs, ...rest } = entry;
+        ordered.push({ ...rest, time: new Date(timeMs).toISOString() } as JournalEntry);
+      }
     }
     return ordered.slice(Math.max(0, ordered.length - limit));
   }
@@ -64,8 +70,8 @@ export class RequestJournal {
       const started = process.hrtime.bigint();
       res.on('finish', () => {
         const ctx = res.locals.ctx as RequestContext | undefined;
-        const entry: Omit<JournalEntry, 'seq'> = {
-          time: new Date().toISOString(),
+        const entry: Omit<StoredEntry, 'seq'> = {
+          timeMs: Date.now(),
           method: req.method,
           // originalUrl: routers strip their mount prefix from req.path while they run.
           path: req.originalUrl.split('?')[0]!,

@@ -10,7 +10,7 @@ import { WebhookService } from './events/webhook-service.js';
 import { forwardSessionUpdates, type ForwardingOptions } from './events/operator-forwarding.js';
 import { parseInstant, VirtualClock } from './clock.js';
 import type { Dialect } from './http/context.js';
-import { loadFixtureSet, readFixtureSet } from './fixtures.js';
+import { isShippedSet, loadFixtureSet, readFixtureSet } from './fixtures.js';
 import { RequestJournal } from './journal.js';
 import { RequestMetrics } from './observability/request-metrics.js';
 import type { ChangeEvent } from './resources/resource.js';
@@ -157,7 +157,7 @@ export class MockPlatform {
   reset(fixtures: string | false = this.#fixtures, options: { shippedOnly?: boolean } = {}): void {
     const shippedOnly = options.shippedOnly && fixtures !== this.#fixtures;
     if (fixtures === false) this.store.clear();
-    else loadFixtureSet(this.store, readFixtureSet(fixtures, [], { shippedOnly }), this.schemas, this.clock.nowMs());
+    else loadFixtureSet(this.store, readFixtureSet(fixtures, [], { shippedOnly }), this.schemas, this.clock.nowMs(), { validate: !isShippedSet(fixtures) });
     this.syncClientSubscriptions();
     for (const listener of this.#resetListeners) listener();
     this.journal.clear();

@@ -1,6 +1,7 @@
 // Starts the mock platform on a port: the programmatic API (`startMockPlatform`) and what the CLI uses.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadAnySpec, type AnySpec } from './any-spec/index.js';
 import { createApp } from './app.js';
 import type { VirtualClock } from './clock.js';
 import { MockPlatform, type MockPlatformOptions } from './platform.js';
@@ -13,6 +14,13 @@ export interface StartOptions extends MockPlatformOptions {
   host?: string;
   /** Also start the simulated operator and SP back ends, and point the platform at them. @default false */
   withPeers?: boolean | { paymentDelayMs?: number | false };
+  /**
+   * Another OpenAPI 3.x / Swagger 2 document whose operations the mock also answers, statelessly, through Prism
+   * (its examples; request validation; no security checks) where none of our stateful routes does.
+   */
+  spec?: string;
+  /** With `spec`: bodies generated from the document's schemas instead of its examples. @default false */
+  specDynamic?: boolean;
 }
 
 export interface RunningMockPlatform {
@@ -22,6 +30,8 @@ export interface RunningMockPlatform {
   clock: VirtualClock;
   /** The simulated peers, when started `withPeers`. */
   peers?: RunningPeers;
+  /** The document given as `spec`, once loaded. */
+  anySpec?: AnySpec;
   /** Back to the fixture set it started with, or another one by name. */
   reset(fixtures?: string | false): void;
   close(): Promise<void>;
@@ -35,8 +45,10 @@ export interface RunningMockPlatform {
  * await mock.close();
  */
 export async function startMockPlatform(options: StartOptions = {}): Promise<RunningMockPlatform> {
+  if (options.specDynamic && !options.spec) throw new Error('specDynamic needs spec');
+  const anySpec = options.spec === undefined ? undefined : await loadAnySpec(options.spec, { dynamic: options.specDynamic });
   const platform = new MockPlatform(options);
-  const app = createApp(platform);
+  const app = createApp(platform, { anySpec });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? 0, options.host ?? '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once('error', reject);
@@ -56,6 +68,7 @@ export async function startMockPlatform(options: StartOptions = {}): Promise<Run
     platform,
     clock: platform.clock,
     peers,
+    anySpec,
     reset: (fixtures) => platform.reset(fixtures),
     close: async () => {
       platform.close();

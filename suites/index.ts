@@ -11,5 +11,7 @@ import { protocol } from './protocol.js';
 import { security } from './security.js';
 import { robustness } from './robustness.js';
 import { generative } from './generative.js';
+import { spRole } from './role-sp.js';
+import { operatorRole } from './role-operator.js';
 
-export const ALL_SUITES: readonly SuiteDefinition[] = [uc1, uc2, uc3, uc4, uc5, vendorCoord, vendorSecuredParking, protocol, security, robustness, generative];
+export const ALL_SUITES: readonly SuiteDefinition[] = [uc1, uc2, uc3, uc4, uc5, vendorCoord, vendorSecuredParking, protocol, security, robustness, generative, spRole, operatorRole];

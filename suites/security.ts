@@ -4,7 +4,8 @@ import type { Party } from '../harness/credentials.js';
 import type { Reply } from '../harness/http-client.js';
 import type { CheckContext, SuiteContext, SuiteDefinition } from '../harness/suite.js';
 import { loadOpenApi } from '../spec/index.js';
-import { ARNDALE, PIAZZA, UC4_PLACE } from './fixture-ids.js';
+import { ARNDALE, PIAZZA, UC4_PLACE, UC4_SPEC } from './fixture-ids.js';
+import { minimalAssignedRight } from './generate.js';
 import { createRightAndSession } from './protocol.js';
 import { text } from './shapes.js';
 
@@ -83,7 +84,7 @@ export const security: SuiteDefinition = {
       c.expectEqual(wrong, [], 'each answers 401 with a ResponseStatus error');
     });
 
-    await s.check({ id: 'SEC-02', title: 'a 401 carries a Bearer WWW-Authenticate challenge', requirement: 'RFC 6750 §3; our errata E34', severity: 'SHOULD', independent: true }, async (c) => {
+    await s.check({ id: 'SEC-02', title: 'a 401 carries a Bearer WWW-Authenticate challenge', requirement: 'RFC 9110 §15.5.2 (a 401 MUST send WWW-Authenticate); RFC 6750 §3; our errata E34', independent: true }, async (c) => {
       const missing: string[] = [];
       const tried = [...new Map(operations.filter((op) => op.method === 'get').map((op) => [op.path.replace('/{id}', ''), op])).values()];
       tried.push(operations.find((op) => op.method === 'post')!);
@@ -205,6 +206,7 @@ export const security: SuiteDefinition = {
       c.expectStatus(reply, 401);
       c.expectEqual(reply.body?.error, 'invalid_client', 'the error is invalid_client');
       c.expect(!reply.body?.access_token, 'no token is issued');
+      c.expect(/^basic\b/i.test(reply.headers['www-authenticate'] ?? ''), 'the 401 to a client that authenticated with HTTP Basic carries WWW-Authenticate: Basic', { actual: reply.headers['www-authenticate'] ?? '(none)' });
     });
 
     await s.check({ id: 'SEC-13', title: 'a scope the client does not hold is refused with 400 invalid_scope', requirement: 'RFC 6749 §5.2 (invalid_scope)', independent: true }, async (c) => {
@@ -212,6 +214,23 @@ export const security: SuiteDefinition = {
       c.expectStatus(reply, 400);
       c.expectEqual(reply.body?.error, 'invalid_scope', 'the error is invalid_scope');
       c.expect(!reply.body?.access_token, 'no token is issued');
+    });
+
+    await s.check({ id: 'SEC-14', title: 'a service provider cannot issue a right in another organisation\'s name', requirement: 'NPP AssignedRight.assignedRightIssuer (readOnly: the platform sets it from the caller); tenant isolation', independent: true }, async (c) => {
+      const victim = s.client.organisation('sp');
+      if (!victim) c.skip('the credentials do not name the organisation of party sp');
+      const specRef = { id: UC4_SPEC, version: (await c.call('sp2', 'GET', `/rights/specs/${UC4_SPEC}`)).body?.version ?? 1 };
+      const forged: Record<string, any> = { ...minimalAssignedRight(s.fresh('forged-right'), specRef, s.freshVrm()), assignedRightIssuer: { id: victim, className: 'DigitalServiceProvider', version: 1 } };
+      const sent = await c.call('sp2', 'POST', '/rights/assigned', { body: forged });
+      if (sent.status >= 400) {
+        c.expect(sent.status === 400 || sent.status === 403, 'a forged issuer is refused with 400 or 403 (or the issuer is replaced)', { actual: sent.status });
+        return;
+      }
+      const asVictim = await c.call('sp', 'GET', `/rights/assigned/${forged.id}`);
+      c.expectErrorStatus(asVictim, 404);
+      const asSender = await c.call('sp2', 'GET', `/rights/assigned/${forged.id}`);
+      c.expectStatus(asSender, 200);
+      c.expect(asSender.body?.assignedRightIssuer?.id !== victim, `the stored issuer is the sender, not ${victim}`, { expected: s.client.organisation('sp2') ?? 'the sender', actual: asSender.body?.assignedRightIssuer });
     });
   },
 };

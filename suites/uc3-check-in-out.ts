@@ -130,7 +130,7 @@ export const uc3: SuiteDefinition = {
       c.expect(ended.body.data?.some((x: any) => x.id === sent.id), 'end_before=now returns it', { actual: ended.body.data?.map((x: any) => x.id) });
     });
 
-    await s.check({ id: 'UC3-09', title: 'the derived assigned right now expires at check-out', requirement: `${PROPOSED} step 3 ("the auto AR's expiry = T1")`, severity: 'SHOULD' }, async (c) => {
+    await s.check({ id: 'UC3-09', title: 'the derived assigned right now expires at check-out', requirement: `${PROPOSED} step 3 ("the auto AR's expiry = T1"); as UC2-04 (expiry = the session's end)` }, async (c) => {
       const sent = s.state.get('uc3.checkedOut') as any;
       const reply = await c.call('sp', 'GET', `/rights/assigned/${s.state.get('uc3.rightId')}`);
       c.expectStatus(reply, 200);

@@ -90,7 +90,7 @@ export const uc5: SuiteDefinition = {
       s.state.set('uc5.backend', true);
     });
 
-    await s.check({ id: 'UC5-05', title: 'the SP\'s query is answered by the operator\'s back end, passed on as is', requirement: `seed 000 UC5.2 ("Platform sends Session Query to Operator"; the SP gets the operator's answer); ${EXTENSION}`, severity: 'SHOULD' }, async (c) => {
+    await s.check({ id: 'UC5-05', title: 'the SP\'s query is answered by the operator\'s back end, passed on as is', requirement: `seed 000 UC5.2 ("Platform sends Session Query to Operator"; the SP gets the operator's answer); ${EXTENSION}`, severity: 'MUST' }, async (c) => {
       if (!s.state.get('uc5.backend')) c.skip('no operator back end (UC5-04 did not pass)');
       const open = s.state.get('uc5.session') as any;
       const marker = operatorAnswer(s.dialect, s.fresh('operator-session'), vrm, open.actualStart);
@@ -126,7 +126,7 @@ export const uc5: SuiteDefinition = {
       s.state.set('uc5.stored', stored.body);
     });
 
-    await s.check({ id: 'UC5-07', title: 'the payment confirmation is passed on to the operator\'s back end', requirement: `seed 000 UC5.4 (PUT {operator}/sessions/{id}); ${EXTENSION}`, severity: 'SHOULD' }, async (c) => {
+    await s.check({ id: 'UC5-07', title: 'the payment confirmation is passed on to the operator\'s back end', requirement: `seed 000 UC5.4 (PUT {operator}/sessions/{id}); ${EXTENSION}`, severity: 'MUST' }, async (c) => {
       if (!s.state.get('uc5.backend')) c.skip('no operator back end (UC5-04 did not pass)');
       const stored = s.state.get('uc5.stored') as any;
       const path = `${operatorPath}/sessions/${encodeURIComponent(stored.id)}`;

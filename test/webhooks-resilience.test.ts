@@ -1,6 +1,6 @@
 // A subscriber that is down must neither block the API nor grow memory without bound, and must get every event
-// once it is back (at least once, in order per resource). Real time, default delivery options (8 attempts,
-// 500 ms base, 30 s cap, random jitter): the seventh retry of the first event comes at 30.75–61.5 s, so a
+// once it is back (at least once, in order per resource). Real time, default delivery options (10 attempts,
+// 500 ms base, 30 s cap, equal jitter): an event is given up no sooner than 60.75 s after its first try, so a
 // 30 s outage is survived whatever the jitter, and the test takes about 35–60 s.
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeApp } from './support/app.js';

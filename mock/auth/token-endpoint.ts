@@ -27,7 +27,7 @@ export function tokenRouter(auth: Authenticator): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const json = express.json({ limit: '16kb' });
 
-  router.post('/auth', form, json, async (req, res) => {
+  router.post(['/auth', '/v1/parking/auth'], form, json, async (req, res) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
     if (field('grant_type') === undefined) return fail(res, 400, 'invalid_request', 'grant_type is required (client_credentials)');

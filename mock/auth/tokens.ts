@@ -18,8 +18,12 @@ export class TokenError extends Error {
   override readonly name = 'TokenError';
 }
 
+/** Verified tokens kept so a busy client is not re-verified (HMAC) on every request; bounded. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenService {
   readonly #key: Uint8Array;
+  readonly #verified = new Map<string, TokenClaims & { expiresAtMs: number }>();
 
   constructor(secret?: string) {
     this.#key = secret ? new TextEncoder().encode(secret) : randomBytes(32);
@@ -41,10 +45,18 @@ export class TokenService {
   /** Verifies signature, issuer and expiry against the virtual clock; throws TokenError with a reason. */
   async verify(token: string, nowMs: number): Promise<TokenClaims> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenError(`token longer than ${MAX_TOKEN_LENGTH} characters`);
+    const cached = this.#verified.get(token);
+    if (cached) {
+      if (nowMs >= cached.expiresAtMs) throw new TokenError('token expired');
+      return { clientId: cached.clientId, scopes: cached.scopes, organisation: cached.organisation };
+    }
     try {
       const { payload } = await jwtVerify(token, this.#key, { issuer: TOKEN_ISSUER, algorithms: ['HS256'], currentDate: new Date(nowMs) });
       if (typeof payload.sub !== 'string' || typeof payload.scope !== 'string' || typeof payload.org !== 'string') throw new TokenError('token lacks sub, scope or org');
-      return { clientId: payload.sub, scopes: payload.scope.split(' ').filter(Boolean) as Role[], organisation: payload.org };
+      const claims: TokenClaims = { clientId: payload.sub, scopes: payload.scope.split(' ').filter(Boolean) as Role[], organisation: payload.org };
+      if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.clear();
+      this.#verified.set(token, { ...claims, expiresAtMs: (payload.exp ?? 0) * 1000 });
+      return claims;
     } catch (err) {
       if (err instanceof TokenError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new TokenError('token expired');

@@ -5,7 +5,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { DeliveryLog } from './delivery-log.js';
 
 export interface DispatcherOptions {
-  /** Attempts per event before it is given up (logged as failed). @default 8 */
+  /** Attempts per event before it is given up (logged as failed); the default rides out an outage of about a minute. @default 10 */
   maxAttempts?: number;
   /** First retry delay; doubles each attempt. @default 500 */
   baseDelayMs?: number;
@@ -63,7 +63,7 @@ export class Dispatcher {
     options: DispatcherOptions = {},
   ) {
     this.#options = {
-      maxAttempts: options.maxAttempts ?? 8,
+      maxAttempts: options.maxAttempts ?? 10,
       baseDelayMs: options.baseDelayMs ?? 500,
       maxDelayMs: options.maxDelayMs ?? 30_000,
       timeoutMs: options.timeoutMs ?? 5000,

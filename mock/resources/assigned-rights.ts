@@ -5,7 +5,7 @@ import type { Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import { warn, type RequestContext } from '../http/context.js';
 import type { Entity, PlatformStore } from '../store/platform-store.js';
-import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, intersect, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
+import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, narrowBy, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
 import { rightFromQuote } from './quotes.js';
 import type { ResourceDefinition } from './resource.js';
 import type { QueryReader } from '../http/query.js';
@@ -76,7 +76,7 @@ export const assignedRights: ResourceDefinition = {
     const scope = placeScope(query, store);
     if (scope) {
       const specs = new Set([...scope].flatMap((p) => [...store.specIdsForPlace(p)]));
-      ids = intersect(ids, [...specs].flatMap((s) => [...store.rightsBySpec.lookup(s)]));
+      ids = narrowBy(ids, specs, (id) => store.assignedRights.get(id)?.rightSpecification?.id, store.rightsBySpec);
     }
     const keep = rightFilter(query, store);
     return candidatesOf(store.assignedRights.values(), (id) => store.assignedRights.get(id), ids).filter(keep);

@@ -26,6 +26,30 @@ export function readGeo(query: QueryReader): GeoFilter | undefined {
   return { centre: { latitude: latitude!, longitude: longitude! }, radius: radius! };
 }
 
+/**
+ * Narrows candidates to those whose key (a right's spec, a session's place) is allowed. With candidates already
+ * found (a VRM lookup) it checks each of them; only without them does it read the index for every allowed key,
+ * so a VRM query costs the same with 1,000 or 100,000 rights at the place.
+ */
+export function narrowBy(
+  ids: Set<string> | undefined,
+  allowed: ReadonlySet<string>,
+  keyOf: (id: string) => string | undefined,
+  index: { lookup(key: string): ReadonlySet<string> },
+): Set<string> {
+  if (ids) {
+    const out = new Set<string>();
+    for (const id of ids) {
+      const key = keyOf(id);
+      if (key !== undefined && allowed.has(key)) out.add(id);
+    }
+    return out;
+  }
+  const out = new Set<string>();
+  for (const key of allowed) for (const id of index.lookup(key)) out.add(id);
+  return out;
+}
+
 /** Intersects optional candidate sets; `undefined` means "no constraint". */
 export function intersect(a: Set<string> | undefined, b: Iterable<string> | undefined): Set<string> | undefined {
   if (b === undefined) return a;

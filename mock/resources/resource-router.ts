@@ -26,6 +26,7 @@ function requireObjectBody(req: Request): Json {
   return req.body;
 }
 
+/** The routes of one resource, relative to its collection path: mount it with `router.use(def.path, …)`. */
 export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Router {
   const router = Router();
   const collection = def.collection(deps.store);
@@ -67,7 +68,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     atMs: ctx.nowMs,
   });
 
-  router.get(def.path, deps.guard('get', def.path), (req, res) => {
+  router.get('/', deps.guard('get', def.path), (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const page = query.number('page', { integer: true, min: 1, max: 1_000_000 }) ?? 1;
@@ -91,7 +92,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     sendJson(res, 200, body);
   });
 
-  router.post(def.path, deps.guard('post', def.path), (req, res) => {
+  router.post('/', deps.guard('post', def.path), (req, res) => {
     const ctx = requestContext(res);
     const entity = def.canonical(resolved(requireObjectBody(req), ctx), ctx) as Entity;
     validate(entity);
@@ -106,7 +107,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     emitAll(events);
   });
 
-  router.get(`${def.path}/:id`, deps.guard('get', itemPath), (req, res) => {
+  router.get('/:id', deps.guard('get', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const version = query.number('version', { integer: true, min: 1 });
@@ -145,7 +146,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
 
   const hiddenFromCaller = (id: string, ctx: RequestContext) => collection.has(id) && !visible(id, ctx);
 
-  router.put(`${def.path}/:id`, deps.guard('put', itemPath), (req, res) => {
+  router.put('/:id', deps.guard('put', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const body = requireObjectBody(req);
     bodyIdMatches(body, idOf(req));
@@ -154,7 +155,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     replace(req, res, entity, collection.get(idOf(req)), 'replaced');
   });
 
-  router.patch(`${def.path}/:id`, deps.guard('patch', itemPath), (req, res) => {
+  router.patch('/:id', deps.guard('patch', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const body = requireObjectBody(req);
     bodyIdMatches(body, idOf(req));
@@ -165,7 +166,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     replace(req, res, merged, current, 'updated');
   });
 
-  router.delete(`${def.path}/:id`, deps.guard('delete', itemPath), (req, res) => {
+  router.delete('/:id', deps.guard('delete', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const stored = visible(idOf(req), ctx);
     if (!stored) throw notFound(`${def.noun} ${idOf(req)} does not exist`);
@@ -176,7 +177,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
   });
 
   // A collection PUT (seed UC5 overview) names no resource.
-  router.all(def.path, (req) => {
+  router.all('/', (req) => {
     throw new ApiError(405, `${req.method} is not allowed on ${def.path}; use GET or POST, or ${def.path}/{id}`, undefined, { Allow: 'GET, POST' });
   });
 

@@ -5,7 +5,7 @@ import { isObject, type Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import type { Violation } from '../../spec/index.js';
 import type { Entity } from '../store/platform-store.js';
-import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, intersect, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
+import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, narrowBy, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
 import type { ResourceDefinition } from './resource.js';
 import { planSessionRights } from './session-rights.js';
 
@@ -51,7 +51,7 @@ export const sessions: ResourceDefinition = {
     const credentials = readCredentialIds(query);
     if (credentials) ids = new Set(credentials.flatMap((c) => [...store.sessionsByCredential.lookup(c)]));
     const scope = placeScope(query, store);
-    if (scope) ids = intersect(ids, [...scope].flatMap((p) => [...store.sessionsByPlace.lookup(p)]));
+    if (scope) ids = narrowBy(ids, scope, (id) => store.sessions.get(id)?.hierarchyElement?.id, store.sessionsByPlace);
     const credentialTypeFilter = query.enumList('credential_type', CREDENTIAL_TYPES);
     const specFilter = query.list('right_spec');
     const rightTypes = query.enumList('right_type', RIGHT_TYPES);
