@@ -83,9 +83,17 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(platform.journal.middleware());
-  app.use(platform.metrics.middleware(() => platform.clock.nowMs()));
-  app.use(contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict, authEnabled: platform.authEnabled }));
+  // Bookkeeping in one layer and one 'finish' listener: the journal, the metrics, and the request context.
+  const context = contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict, authEnabled: platform.authEnabled });
+  const now = () => platform.clock.nowMs();
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      platform.journal.recordFinished(req, res, started);
+      platform.metrics.recordFinished(req, res, started, now);
+    });
+    context(req, res, next);
+  });
   app.use(tokenRouter(platform));
   app.use(createSecuredParking(platform).router); // vendor API of seed 002 (spec/secured-parking.yaml): own body parsing (forms) and errors, so before jsonBody
   app.use(jsonBody());

@@ -1,5 +1,5 @@
 // The request journal: the last N requests (method, path, status, violations), in a fixed-size ring.
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Violation } from '../spec/index.js';
 import type { RequestContext } from './http/context.js';
 
@@ -65,31 +65,27 @@ export class RequestJournal {
     this.#next = 0;
   }
 
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const ctx = res.locals.ctx as RequestContext | undefined;
-        const entry: Omit<StoredEntry, 'seq'> = {
-          timeMs: Date.now(),
-          method: req.method,
-          // originalUrl: routers strip their mount prefix from req.path while they run.
-          path: req.originalUrl.split('?')[0]!,
-          query: { ...(req.query as Record<string, unknown>) },
-          status: res.statusCode,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-        };
-        if (ctx && ctx.principal.clientId !== 'anonymous') entry.clientId = ctx.principal.clientId;
-        if (res.locals.violations) entry.violations = res.locals.violations;
-        if (ctx?.warnings.length) entry.warnings = ctx.warnings;
-        if (req.body !== undefined && typeof req.body !== 'string') {
-          const length = Number(req.headers['content-length'] ?? 0);
-          if (length <= MAX_KEPT_BODY_BYTES) entry.body = redactSecrets(req.body);
-          else entry.bodyOmitted = `${length} bytes`;
-        }
-        this.record(entry);
-      });
-      next();
+  /** Records a finished request; called once per request from the app's bookkeeping middleware. */
+  recordFinished(req: Request, res: Response, startedNs: bigint): void {
+    const ctx = res.locals.ctx as RequestContext | undefined;
+    const entry: Omit<StoredEntry, 'seq'> = {
+      timeMs: Date.now(),
+      method: req.method,
+      // originalUrl: routers strip their mount prefix from req.path while they run.
+      path: req.originalUrl.split('?')[0]!,
+      query: { ...(req.query as Record<string, unknown>) },
+      status: res.statusCode,
+      durationMs: Number(process.hrtime.bigint() - startedNs) / 1e6,
     };
+    if (ctx && ctx.principal.clientId !== 'anonymous') entry.clientId = ctx.principal.clientId;
+    if (res.locals.violations) entry.violations = res.locals.violations;
+    if (ctx?.warnings.length) entry.warnings = ctx.warnings;
+    if (req.body !== undefined && typeof req.body !== 'string') {
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length <= MAX_KEPT_BODY_BYTES) entry.body = redactSecrets(req.body);
+      else entry.bodyOmitted = `${length} bytes`;
+    }
+    this.record(entry);
   }
+
 }

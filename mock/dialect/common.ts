@@ -40,6 +40,9 @@ const ZONELESS_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?
 const BROKEN_MINUTES = /^PTM(\d+)M$/;
 
 function normaliseString(value: string, path: string, ctx: RequestContext): string {
+  // Only dates (a digit first) and durations (P…) can be sloppy: everything else skips the patterns.
+  const first = value.charCodeAt(0);
+  if (!((first >= 48 && first <= 57) || first === 80)) return value;
   const sloppy = SLOPPY_INSTANT.exec(value) ?? ZONELESS_INSTANT.exec(value);
   if (sloppy) {
     const [, date, time, zone] = sloppy;

@@ -1,6 +1,6 @@
 // Request counts and latency of the API (not /__admin), by status class and caller organisation, since the mock
 // started or was last reset; the last samples are kept for time-range queries of PUT /observability/status.
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { RequestContext } from '../http/context.js';
 
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
@@ -58,21 +58,16 @@ export class RequestMetrics {
     this.#totals.clear();
   }
 
-  /** Measures every request but the test controls; `nowMs` is the mock clock for requests without a context. */
-  middleware(nowMs: () => number) {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      if (req.path.startsWith('/__admin')) return next();
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const ctx = res.locals.ctx as RequestContext | undefined;
-        this.record({
-          atMs: ctx?.nowMs ?? nowMs(),
-          statusClass: statusClassOf(res.statusCode),
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-          ...(ctx?.authenticated ? { organisation: ctx.principal.organisation } : {}),
-        });
-      });
-      next();
-    };
+  /** Records a finished request (not the test controls); `nowMs` is the mock clock for requests without a context. */
+  recordFinished(req: Request, res: Response, startedNs: bigint, nowMs: () => number): void {
+    if (req.originalUrl.startsWith('/__admin')) return;
+    const ctx = res.locals.ctx as RequestContext | undefined;
+    this.record({
+      atMs: ctx?.nowMs ?? nowMs(),
+      statusClass: statusClassOf(res.statusCode),
+      durationMs: Number(process.hrtime.bigint() - startedNs) / 1e6,
+      ...(ctx?.authenticated ? { organisation: ctx.principal.organisation } : {}),
+    });
   }
+
 }
