@@ -34,7 +34,7 @@ export function createSecuredParking(platform: MockPlatform, options: SecuredPar
   const reset = () => {
     state = new SecuredParkingState(fixtures);
   };
-  platform.onReset(reset);
+  platform.registerVendor('secured-parking', { reset, dump: () => state.dump(), restore: (data) => state.restore(data) });
 
   const deps = { state: () => state, nowMs: (res: Parameters<typeof requestNow>[0]) => requestNow(res, () => platform.clock.nowMs()) };
   const router = Router();

@@ -116,6 +116,20 @@ export class SecuredParkingState {
     }
   }
 
+  /** What changes (sessions and their keys), as plain JSON for /__admin/state and --state; drivers and parkings are configuration. */
+  dump(): unknown {
+    return { sessions: [...this.sessions.values()], smartKeys: [...this.smartKeys.values()] };
+  }
+
+  restore(data: unknown): void {
+    const d = data as { sessions?: Session[]; smartKeys?: SmartKey[] };
+    if (!d || !Array.isArray(d.sessions) || !Array.isArray(d.smartKeys)) throw new Error('not a secured-parking state dump');
+    this.sessions.clear();
+    this.smartKeys.clear();
+    for (const session of d.sessions) this.sessions.set(session.id, session);
+    for (const key of d.smartKeys) this.smartKeys.set(key.id, key);
+  }
+
   /** The driver of a bearer token; 401 otherwise. */
   driverOf(authorization: string | undefined): Driver {
     const challenge = { 'WWW-Authenticate': 'Bearer realm="secured-parking"' };
