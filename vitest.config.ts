@@ -6,6 +6,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    reporters: ['default'],
+    // The JSON file lets .ci/run print one plain 'N passed, N failed' line that any CI log reader understands.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });
