@@ -7,7 +7,7 @@
 //   traffic-usecases  the NPP use-case steps (UC1..UC5 of the sample flows) the traffic covered
 // Exit code like `test`: 0 every MUST check passed, 1 one failed, 2 the report could not be made.
 import { loadOpenApi, specDigest, specPath, type OpenApiDocument } from '../spec/index.js';
-import { freeze, RESULT_SCHEMA_VERSION, summarise, type CheckResult, type Exchange, type RunResult, type Severity, type SuiteResult } from './model.js';
+import { buildRunResult, type CheckResult, type Exchange, type RunResult, type Severity, type SuiteResult } from './model.js';
 
 /** One entry of the mock's journal (GET /__admin/journal), as it travels over HTTP. */
 export interface JournalEntry {
@@ -346,10 +346,8 @@ export function journalToResult(entries: readonly JournalEntry[], options: Journ
   const times = api.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
   const started = times.length ? Math.min(...times) : 0;
   const finished = times.length ? Math.max(...times) : 0;
-  const all = suites.flatMap((s) => s.checks);
-  return freeze({
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    tool: options.tool ?? { name: 'apds-conformance', version: '0.0.0' },
+  return buildRunResult({
+    tool: options.tool,
     target: options.source,
     role: options.role ?? 'sp',
     dialect: options.dialect ?? 'spec',
@@ -359,9 +357,7 @@ export function journalToResult(entries: readonly JournalEntry[], options: Journ
     finishedAt: new Date(finished).toISOString(),
     durationMs: finished - started,
     suites,
-    summary: summarise(all),
-    suiteSummaries: Object.fromEntries(suites.map((s) => [s.id, summarise(s.checks)])),
-  } satisfies RunResult);
+  });
 }
 
 // --- the command --------------------------------------------------------------------------------------------------

@@ -111,3 +111,14 @@ export function freeze<T>(value: T): T {
   }
   return value;
 }
+
+/** A finished run's result: summaries computed from its suites, the whole deep-frozen for the reporters. */
+export function buildRunResult(run: Omit<RunResult, 'schemaVersion' | 'summary' | 'suiteSummaries' | 'tool'> & { tool?: RunResult['tool'] }): RunResult {
+  return freeze({
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    ...run,
+    tool: run.tool ?? { name: 'apds-conformance', version: '0.0.0' },
+    summary: summarise(run.suites.flatMap((s) => s.checks)),
+    suiteSummaries: Object.fromEntries(run.suites.map((s) => [s.id, summarise(s.checks)])),
+  });
+}

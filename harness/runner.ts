@@ -5,7 +5,7 @@ import { CallbackReceiver } from './callback-receiver.js';
 import { runCheck } from './check-context.js';
 import type { Credentials } from './credentials.js';
 import { TargetClient } from './http-client.js';
-import { freeze, RESULT_SCHEMA_VERSION, summarise, type CheckResult, type RunResult, type SuiteResult } from './model.js';
+import { buildRunResult, type CheckResult, type RunResult, type SuiteResult } from './model.js';
 import type { ResponseValidator } from './schema-check.js';
 import type { SuiteContext, SuiteDefinition, SutRole } from './suite.js';
 
@@ -123,10 +123,8 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
     await receiver.stop();
   }
 
-  const all = suiteResults.flatMap((s) => s.checks);
-  return freeze({
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    tool: options.tool ?? { name: 'apds-conformance', version: '0.0.0' },
+  return buildRunResult({
+    tool: options.tool,
     target: options.target,
     role: options.role ?? 'platform',
     dialect: options.dialect ?? 'spec',
@@ -136,7 +134,5 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
     finishedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - t0),
     suites: suiteResults,
-    summary: summarise(all),
-    suiteSummaries: Object.fromEntries(suiteResults.map((s) => [s.id, summarise(s.checks)])),
-  } satisfies RunResult);
+  });
 }
