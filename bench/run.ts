@@ -1,7 +1,7 @@
 // `npm run bench`: throughput, latency and memory of the mock against bare Express / node:http baselines measured
 // in the same run. Markdown to stdout, JSON to bench/results/latest.json, progress to stderr.
 // Env: BENCH_DURATION=<s> (default 5), BENCH_QUICK=1 (1 s runs, smoke test), BENCH_CONNECTIONS (default 16),
-// BENCH_ONLY=<key,key> (run some scenarios; ratios need bare-express), BENCH_PROFILE=1 (--cpu-prof the mock children
+// BENCH_ONLY=<key,key> (run some scenarios, `memory`, `ready`, `fanout`; ratios need bare-express), BENCH_PROFILE=1 (--cpu-prof the mock children
 // into bench/results/profiles/).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,8 +10,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { AutocannonRequest } from 'autocannon';
 import { startMockPlatform } from '../mock/server.js';
+import { machineCpu, type MachineCpu } from './lib/cpu.js';
 import { RIGHT_PLACE, vrm } from './lib/data.js';
 import { load, type LoadResult } from './lib/load.js';
+import { FANOUT_MIN_RATIO, FANOUT_SUBSCRIBERS, fanoutMarkdown, runFanout, type FanoutResult } from './scenarios/fanout.js';
 import { startServer, type ServerProcess } from './lib/server-process.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -276,20 +278,6 @@ async function runScenario(s: Scenario, baselineEnv: NodeJS.ProcessEnv): Promise
   return out;
 }
 
-/** Busy CPU time of the whole machine so far (Linux /proc/stat; undefined elsewhere), µs. */
-interface MachineCpu {
-  busyUs: number;
-}
-function machineCpu(): MachineCpu | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
-    return { busyUs: ((user + nice + system + irq + softirq + steal) * 1e6) / 100 }; // USER_HZ = 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Memory: 100,000 sessions
 const MEMORY_SESSIONS = 100_000;
@@ -396,6 +384,10 @@ async function main(): Promise<void> {
   for (const s of SCENARIOS) if (!ONLY || ONLY.includes(s.key)) results.push(await runScenario(s, baselineEnv));
   const memory = !ONLY || ONLY.includes('memory') ? await runMemory() : { sessions: MEMORY_SESSIONS, rights: MEMORY_RIGHTS, error: 'skipped (BENCH_ONLY)' };
   const ready = !ONLY || ONLY.includes('ready') ? await runReady() : { runsMs: [], medianMs: NaN, error: 'skipped (BENCH_ONLY)' };
+  const fanout: FanoutResult | undefined =
+    !ONLY || ONLY.includes('fanout')
+      ? await runFanout({ connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, quick: QUICK, profileDir: PROFILE ? root('bench/results/profiles') : undefined, log })
+      : undefined;
 
   const by = (key: string) => results.find((r) => r.key === key);
   const expressRuns = [by('bare-express'), by('bare-express-2')].filter((r): r is ScenarioResult => r?.reqPerSec !== undefined && r.valid);
@@ -445,6 +437,17 @@ async function main(): Promise<void> {
   const vrmFlatness = flatness('vrm-100000', 'vrm-1000', 'flatness: VRM p99(100,000 rights) / p99(1,000 rights)');
   targets.push({ check: `memory: RSS after loading ${MEMORY_SESSIONS.toLocaleString('en')} sessions`, measured: `${fmt(memory.rssAfterLoadMb, 0)} MB (load ${fmt(memory.loadMs, 0)} ms)`, target: '< 300 MB', pass: memory.rssAfterLoadMb === undefined ? undefined : memory.rssAfterLoadMb < 300, note: memory.error });
   targets.push({ check: `ready: spawn → "listening on" (median of ${READY_RUNS})`, measured: `${fmt(ready.medianMs, 0)} ms`, target: '< 1000 ms', pass: Number.isFinite(ready.medianMs) ? ready.medianMs < 1000 : undefined, note: ready.error });
+  if (fanout) {
+    const sub = fanout.throughput.find((t) => t.key === 'subscribed');
+    const bad = [...fanout.delivery, ...fanout.throughput].filter((c) => !c.valid);
+    targets.push({
+      check: `fan-out: GET /places/{id} req/s with ${FANOUT_SUBSCRIBERS} subscribers (${fanout.updateRatePerS * FANOUT_SUBSCRIBERS} deliveries/s) vs none`,
+      measured: `${pct(fanout.ratio)} (CPU/req: ${pct(fanout.cpuRatio)})`,
+      target: `≥ ${pct(FANOUT_MIN_RATIO)} of none`,
+      pass: fanout.pass,
+      note: fanout.error ? `FAILED: ${fanout.error}` : bad.length ? 'INVALID: see the fan-out section' : sub ? undefined : 'not measured',
+    });
+  }
 
   const cpus = os.cpus();
   const machine = {
@@ -488,6 +491,7 @@ async function main(): Promise<void> {
     for (const r of invalid) md.push(`- ${r.key}: ${r.invalidReasons.join('; ')}`);
   }
   md.push('');
+  if (fanout) md.push(...fanoutMarkdown(fanout, DURATION_S, WARMUP_S, CONNECTIONS));
   process.stdout.write(md.join('\n') + '\n');
 
   // JSON
@@ -503,6 +507,7 @@ async function main(): Promise<void> {
     flatness: { geo: { compared: '10,000 vs 100 places', p99Ratio: geoFlatness }, vrm: { compared: '100,000 vs 1,000 rights', p99Ratio: vrmFlatness } },
     memory,
     ready,
+    fanout: fanout ?? { error: 'skipped (BENCH_ONLY)' },
     targets,
   };
   const file = ONLY ? 'partial.json' : 'latest.json'; // a subset never overwrites the full run

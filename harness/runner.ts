@@ -89,7 +89,7 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
             result = { id: meta.id, title: meta.title, requirement: meta.requirement, severity: meta.severity ?? 'MUST', status: 'skipped', message: `skipped: ${blockedBy} failed, and this step builds on it`, durationMs: 0, evidence: { exchanges: [] } };
           } else {
             result = await runCheck(meta, body, { client, validator: options.validator, timeoutMs: options.timeoutMs ?? 15_000, dialect: options.dialect });
-            if (result.severity === 'MUST' && (result.status === 'failed' || result.status === 'errored') && !result.waived) blockedBy ??= meta.id;
+            if (result.severity === 'MUST' && (result.status === 'failed' || result.status === 'errored')) blockedBy ??= meta.id;
           }
           if (!only || only.has(meta.id)) {
             checks.push(result);

@@ -106,7 +106,11 @@ export function loadFixtureSet(store: PlatformStore, set: FixtureSet, schemas: S
     for (const entity of set[name]) {
       const copy: Entity = structuredClone(entity);
       if (name === 'places') copy.hierarchyElementRecord ??= { creationTime: now };
-      if (name === 'rightSpecs') copy.transferable ??= false;
+      if (name === 'rightSpecs') {
+        copy.transferable ??= false;
+        // Server-owned (E02): fixtures carry no issuer, so the platform stands as the issuer of its seed data.
+        copy.issuer ??= { id: 'NPP', version: 1 };
+      }
       collection.create(copy, nowMs);
       const aliases = copy['x-aliases'];
       if (Array.isArray(aliases)) for (const alias of aliases) if (typeof alias === 'string') collection.addAlias(alias, copy.id);

@@ -150,7 +150,7 @@ function evidence(check: CheckResult, anchor: string): string {
     `<dt>Duration</dt><dd>${escapeHtml(formatDuration(check.durationMs))}</dd>`,
     '</dl>',
   );
-  if (check.waived) parts.push(`<p class="waiver"><strong>Waived:</strong> ${escapeHtml(check.waived)}. The check is informative only: it does not count against the verdict.</p>`);
+  if (check.waived) parts.push(`<p class="waiver"><strong>Waived:</strong> ${escapeHtml(check.waived)} (known defects of the contract, listed below); the status above judges the rest.</p>`);
   const ev = check.evidence ?? { exchanges: [] };
   if (ev.expected !== undefined || ev.actual !== undefined) {
     parts.push(

@@ -129,6 +129,7 @@ export const uc5: SuiteDefinition = {
     await s.check({ id: 'UC5-07', title: 'the payment confirmation is passed on to the operator\'s back end', requirement: `seed 000 UC5.4 (PUT {operator}/sessions/{id}); ${EXTENSION}`, severity: 'MUST' }, async (c) => {
       if (!s.state.get('uc5.backend')) c.skip('no operator back end (UC5-04 did not pass)');
       const stored = s.state.get('uc5.stored') as any;
+      if (!stored) c.skip('no stored payment confirmation (UC5-06 did not pass)');
       const path = `${operatorPath}/sessions/${encodeURIComponent(stored.id)}`;
       const inbound = await s.receiver.waitFor((i) => i.method === 'PUT' && i.path === path, s.callbackTimeoutMs, s.state.get('uc5.mark') as number);
       if (!inbound) return c.fail(`no PUT ${path} within ${s.callbackTimeoutMs} ms`);
