@@ -192,8 +192,10 @@ describe('Dispatcher: retries', () => {
     expect(log.counters).toEqual({ enqueued: 2, delivered: 1, failed: 1, dropped: 0, attempts: 4 });
   });
 
+  // nock's delayed and failing replies are exercised through fetch here; the node:http sender meets real slow,
+  // resetting and refusing sockets in test/webhooks-http-send.test.ts.
   it('retries a timeout (the subscriber answers too late) and a refused connection', async () => {
-    const { d, log } = dispatcher({ timeoutMs: 100, maxAttempts: 4 });
+    const { d, log } = dispatcher({ timeoutMs: 100, maxAttempts: 4, fetch: globalThis.fetch });
     nock(HOST).put('/slow').delay(400).reply(200, 'late');
     nock(HOST).put('/slow').reply(200, 'ok');
     nock(HOST).put('/reset').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });

@@ -32,6 +32,7 @@ const PLACE_PATH = '/v1/parking/places/805428?expand=occupancy';
 const SESSION_PAYLOAD = 'fixtures/payloads/uc4-3-session-fe5eea6a.json'; // its segment uses BD18SMR's right (--bd18smr)
 const DRAIN_TIMEOUT_MS = 30_000;
 const WAIT_PER_UPDATE_MS = 10_000;
+const OTHER_CPU_WARN_PCT = 15;
 
 export interface FanoutOptions {
   connections: number;
@@ -358,6 +359,8 @@ export function fanoutMarkdown(f: FanoutResult, durationS: number, warmupS: numb
   for (const t of f.throughput) {
     md.push(`| ${t.label}${flag(t)} | ${t.subscribers} | ${int(t.reqPerSec)} | ${fmt(t.p50Ms)} | ${fmt(t.p99Ms)} | ${t.non2xx} | ${fmt(t.cpuUsPerReq, 0)} | ${t.updater.puts.ok} | ${int(t.deliveriesPerSec)} | ${t.subscribers ? `${fmt(t.received.p50Ms)} / ${fmt(t.received.p99Ms)}` : '–'} | ${counters(t.counters)} | ${fmt(t.receiverCpuPct, 0)} | ${fmt(t.otherCpuPct, 0)} |`);
   }
+  const noisy = f.throughput.filter((t) => (t.otherCpuPct ?? 0) > OTHER_CPU_WARN_PCT);
+  if (noisy.length) md.push(`⚠ Other work on the machine above ${OTHER_CPU_WARN_PCT}% of one CPU in ${noisy.map((t) => t.key).join(', ')}: req/s and latencies there are distorted; the CPU/req ratio suffers less.`);
   md.push('');
   const sub = f.throughput.find((t) => t.key === 'subscribed');
   const mark = f.pass === undefined ? '?' : f.pass ? '✓' : '✗';

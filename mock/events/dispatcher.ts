@@ -3,6 +3,7 @@
 // logged and counted), optionally signed with HMAC-SHA256. A target that is down never blocks the API.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { DeliveryLog } from './delivery-log.js';
+import { httpSend } from './http-send.js';
 
 export interface DispatcherOptions {
   /** Attempts per event before it is given up (logged as failed); the default rides out an outage of about a minute. @default 10 */
@@ -17,6 +18,7 @@ export interface DispatcherOptions {
   maxQueue?: number;
   /** @default Math.random */
   random?: () => number;
+  /** Send through this fetch instead of node:http (for tests). */
   fetch?: typeof fetch;
 }
 
@@ -54,8 +56,10 @@ export function signature(secret: string, body: string): string {
 
 export class Dispatcher {
   readonly #queues = new Map<string, Queue>();
-  readonly #options: Required<Omit<DispatcherOptions, 'fetch'>> & { fetch: typeof fetch };
+  readonly #options: Required<Omit<DispatcherOptions, 'fetch'>> & { fetch?: typeof fetch };
   #closed = false;
+  /** Aborts what is in flight when the dispatcher closes. */
+  readonly #stop = new AbortController();
   #idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -69,7 +73,7 @@ export class Dispatcher {
       timeoutMs: options.timeoutMs ?? 5000,
       maxQueue: options.maxQueue ?? 1000,
       random: options.random ?? Math.random,
-      fetch: options.fetch ?? ((...args) => fetch(...args)),
+      fetch: options.fetch,
     };
   }
 
@@ -117,6 +121,7 @@ export class Dispatcher {
 
   close(): void {
     this.#closed = true;
+    this.#stop.abort();
     for (const queue of this.#queues.values()) clearTimeout(queue.timer);
     this.#queues.clear();
     this.#checkIdle();
@@ -191,20 +196,22 @@ export class Dispatcher {
     if (target.secret) headers['X-NPP-Signature'] = signature(target.secret, event.body);
     const started = performance.now();
     try {
-      const response = await this.#options.fetch(target.url, {
-        method: target.method,
-        headers,
-        body: event.body,
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
+      const status = await this.#send(target.url, { method: target.method, headers, body: event.body, timeoutMs: this.#options.timeoutMs });
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-      if (response.ok) return { ok: true, status: response.status, latencyMs };
-      return { ok: false, status: response.status, latencyMs, error: `HTTP ${response.status}` };
+      if (status >= 200 && status < 300) return { ok: true, status, latencyMs };
+      return { ok: false, status, latencyMs, error: `HTTP ${status}` };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const error = e.name === 'TimeoutError' ? `timeout after ${this.#options.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      const e = err as Error & { code?: string; cause?: { code?: string } };
+      const error = e.name === 'TimeoutError' ? `timeout after ${this.#options.timeoutMs} ms` : (e.code ?? e.cause?.code ?? e.message);
       return { ok: false, latencyMs: Math.round((performance.now() - started) * 10) / 10, error };
     }
+  }
+
+  /** node:http by default; an injected fetch (tests) goes through fetch. */
+  async #send(url: string, options: { method: string; headers: Record<string, string>; body: string; timeoutMs: number }): Promise<number> {
+    if (!this.#options.fetch) return (await httpSend(url, { ...options, signal: this.#stop.signal })).status;
+    const response = await this.#options.fetch(url, { method: options.method, headers: options.headers, body: options.body, signal: AbortSignal.timeout(options.timeoutMs) });
+    await response.arrayBuffer().catch(() => undefined);
+    return response.status;
   }
 }

@@ -24,15 +24,19 @@ export const SAMPLE_CAPACITY = 10_000;
 export const statusClassOf = (status: number): StatusClass => `${Math.min(5, Math.max(1, Math.floor(status / 100)))}xx` as StatusClass;
 
 export class RequestMetrics {
-  readonly #samples: RequestSample[] = [];
+  /** A ring: recording is O(1) however full it is. */
+  readonly #ring: (RequestSample | undefined)[];
+  #next = 0;
   /** `${organisation}|${statusClass}` → totals since start/reset (organisation empty when anonymous). */
   readonly #totals = new Map<string, RequestTotals>();
 
-  constructor(readonly capacity = SAMPLE_CAPACITY) {}
+  constructor(readonly capacity = SAMPLE_CAPACITY) {
+    this.#ring = new Array(Math.max(1, capacity));
+  }
 
   record(sample: RequestSample): void {
-    this.#samples.push(sample);
-    if (this.#samples.length > this.capacity) this.#samples.splice(0, this.#samples.length - this.capacity);
+    this.#ring[this.#next] = sample;
+    this.#next = (this.#next + 1) % this.#ring.length;
     const key = `${sample.organisation ?? ''}|${sample.statusClass}`;
     const totals = this.#totals.get(key) ?? { count: 0, totalMs: 0 };
     totals.count++;
@@ -42,7 +46,12 @@ export class RequestMetrics {
 
   /** The kept samples, oldest first (at most `capacity`). */
   samples(): readonly RequestSample[] {
-    return this.#samples;
+    const out: RequestSample[] = [];
+    for (let i = 0; i < this.#ring.length; i++) {
+      const sample = this.#ring[(this.#next + i) % this.#ring.length];
+      if (sample) out.push(sample);
+    }
+    return out;
   }
 
   /** Totals since start or reset, by organisation ('' when anonymous) and status class. */
@@ -54,7 +63,8 @@ export class RequestMetrics {
   }
 
   clear(): void {
-    this.#samples.length = 0;
+    this.#ring.fill(undefined);
+    this.#next = 0;
     this.#totals.clear();
   }
 
