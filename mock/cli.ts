@@ -99,7 +99,7 @@ export async function runMockCli(argv: string[]): Promise<number> {
   console.log(`data: ${counts}`);
   console.log(`NPP API:   ${mock.url}/   and   ${mock.url}/v1/parking/`);
   console.log(`OpenAPI:   ${mock.url}/openapi.json`);
-  console.log(`admin:     ${mock.url}/__admin/{reset,state,clock,journal,clients}`);
+  console.log(`admin:     ${mock.url}/__admin/{reset,state,clock,journal,clients,deliveries}`);
   if (mock.platform.authEnabled) {
     console.log(`auth:      POST ${mock.url}/auth (client credentials) or header X-MCC-Access-Token; clients:`);
     for (const c of mock.platform.clients.list()) console.log(`  ${c.roles.join(',').padEnd(3)} ${c.clientId.padEnd(20)} secret ${c.clientSecret.padEnd(24)} token ${c.accessToken ?? '-'}  (${c.organisation})`);

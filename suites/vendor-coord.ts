@@ -4,66 +4,9 @@
 // keys from fixtures/vendors/coord.json; validates answers against spec/coord.yaml. The API is expected at
 // /v1/access/parking on the target's host (or at --target itself when it ends with that path). Checks that
 // need the mock's controls (/__mock/scan, /__admin/clock) are SHOULD and skip on a target without them.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import type { Reply } from '../harness/http-client.js';
-import { ResponseValidator } from '../harness/schema-check.js';
-import type { CheckContext, SuiteDefinition } from '../harness/suite.js';
-import type { OpenApiDocument } from '../spec/index.js';
-import { packageRoot } from '../spec/package-root.js';
-
-const COORD_BASE = '/v1/access/parking';
-const TEST_USER = '00000000-0000-0000-0000-000000000000';
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The seed's list example (GET /{location_id}/session and GET /session). */
-const LIST_EXAMPLE = [
-  { id: 1, start_time: '2018-04-12T00:14:20.292Z', end_time: '2018-04-12T04:10:13.456Z', user_id: TEST_USER },
-  { id: 2, start_time: '2018-04-12T00:14:20.292Z', user_id: TEST_USER },
-];
-
-type Tariff = { currency: string; per: 'minute'; amount: number } | { currency: string; per: 'block'; block_minutes: number; amount: number };
-interface Location {
-  id: string;
-  redemption: 'none' | 'barcode';
-  tariff: Tariff;
-}
-interface Fixtures {
-  users: Array<{ id: string; is_test_user: boolean }>;
-  access_keys: Record<string, string>;
-  locations: Location[];
-}
-
-function readFixtures(): { testKey: string; userKey: string; userId: string; plain: Location; blocks: Location; barcode: Location } {
-  const f = JSON.parse(readFileSync(join(packageRoot(), 'fixtures', 'vendors', 'coord.json'), 'utf8')) as Fixtures;
-  const keyOf = (userId: string) => Object.entries(f.access_keys).find(([, id]) => id === userId)?.[0];
-  const user = f.users.find((u) => !u.is_test_user)!;
-  return {
-    testKey: keyOf(TEST_USER)!,
-    userKey: keyOf(user.id)!,
-    userId: user.id,
-    plain: f.locations.find((l) => l.redemption === 'none' && l.tariff.per === 'minute')!,
-    blocks: f.locations.find((l) => l.redemption === 'none' && l.tariff.per === 'block')!,
-    barcode: f.locations.find((l) => l.redemption === 'barcode')!,
-  };
-}
-
-function coordValidator(): ResponseValidator {
-  const path = join(packageRoot(), 'spec', 'coord.yaml');
-  const text = readFileSync(path, 'utf8');
-  return new ResponseValidator(parseYaml(text) as OpenApiDocument, { source: 'spec/coord.yaml', digest: createHash('sha256').update(text).digest('hex') });
-}
-
-/** Expected cost: every started minute or block in full. */
-function costOf(tariff: Tariff, startTime: string, endTime: string): { amount: number; currency: string } {
-  const unitMs = (tariff.per === 'minute' ? 1 : tariff.block_minutes) * 60_000;
-  return { amount: Math.ceil(Math.max(0, Date.parse(endTime) - Date.parse(startTime)) / unitMs) * tariff.amount, currency: tariff.currency };
-}
-
-const isOpen = (s: any) => s && s.end_time === undefined;
+import type { SuiteDefinition } from '../harness/suite.js';
+import { coordApi, costOf, COORD_BASE, INSTANT, isOpen, LIST_EXAMPLE, TEST_USER } from './vendor-coord-helpers.js';
+import { coordErrorChecks } from './vendor-coord-errors.js';
 
 export const vendorCoord: SuiteDefinition = {
   id: 'vendor-coord',
@@ -72,75 +15,14 @@ export const vendorCoord: SuiteDefinition = {
   role: 'platform',
   optIn: true,
   async run(s) {
-    const fx = readFixtures();
-    const validator = coordValidator();
-    // Paths are relative to the target's base; climb out of it to reach the host's root.
-    const basePath = new URL(s.client.baseUrl).pathname.replace(/\/+$/, '');
-    const root = basePath.split('/').filter(Boolean).map(() => '/..').join('');
-    const coord = (path: string) => (basePath.endsWith(COORD_BASE) ? path : `${root}${COORD_BASE}${path}`);
-    const admin = (path: string) => `${root}${path}`;
-
-    let absent: string | undefined;
-    let mockControls: boolean | undefined;
-    const as = (c: CheckContext, key: string | undefined, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) =>
-      c.call('anonymous', method, coord(path), { query: { ...(key === undefined ? {} : { access_key: key }), ...extra }, ...(body === undefined ? {} : { body }) });
-    const schema = (c: CheckContext, reply: Reply, method: string, template: string) => {
-      const result = validator.check(method, template, reply.status, reply.body);
-      if (result.undocumented) c.fail(`spec/coord.yaml documents no ${reply.status} answer for ${method.toUpperCase()} ${template}`);
-      if (result.violations.length) {
-        c.fail(`answer of ${method.toUpperCase()} ${template} does not match spec/coord.yaml: ${result.violations.slice(0, 3).map((v) => `${v.path} ${v.message}`).join('; ')}`, { expected: `a valid ${reply.status} answer`, actual: result.violations });
-      }
-    };
-    const read = async (c: CheckContext, key: string, location: string, id: number) => {
-      const reply = await as(c, key, 'GET', `/${location}/session/${id}`);
-      c.expectStatus(reply, 200);
-      return reply.body;
-    };
-    /** A refused transition: the given 4xx, and the session reads back as before. */
-    const refused = async (c: CheckContext, reply: Reply, status: number, key: string, location: string, before: any, what: string) => {
-      c.expectErrorStatus(reply, status);
-      schema(c, reply, reply.exchange.request.method.toLowerCase(), templateOf(reply));
-      c.expectEqual(await read(c, key, location, before.id), before, `${what} leaves session ${before.id} unchanged`);
-    };
-    const templateOf = (reply: Reply) => {
-      const path = new URL(reply.exchange.request.url).pathname.slice(COORD_BASE.length);
-      if (path === '/barcode' || path === '/session' || path === '/__mock/scan') return path;
-      if (path.startsWith('/testing/')) return '/testing/{location_id}/{session_id}/simulate_redemption';
-      if (path.endsWith('/end')) return '/{location_id}/session/{session_id}/end';
-      return /\/session\/[^/]+$/.test(path) ? '/{location_id}/session/{session_id}' : '/{location_id}/session';
-    };
-    /** Mock controls (/__mock/scan) answer on this target; checks needing them skip otherwise. */
-    const needMock = async (c: CheckContext) => {
-      if (mockControls === undefined) {
-        const probe = await c.call('anonymous', 'POST', coord('/__mock/scan'), { body: {}, label: 'probe for the mock scanner' });
-        mockControls = probe.status === 400;
-      }
-      if (!mockControls) c.skip('the target has no mock scanner (POST /v1/access/parking/__mock/scan): physical redemption cannot be driven');
-    };
-    const scan = async (c: CheckContext, barcode: string) => c.call('anonymous', 'POST', coord('/__mock/scan'), { body: { barcode } });
-    /** Ends the user's open sessions at a location (left by earlier runs), so a new one may be created. */
-    const closeOpen = async (c: CheckContext, key: string, location: Location) => {
-      const list = await as(c, key, 'GET', `/${location.id}/session`);
-      c.expectStatus(list, 200);
-      for (const open of (list.body as any[]).filter(isOpen)) {
-        if (open.redemption_info === undefined) c.expectStatus(await as(c, key, 'PUT', `/${location.id}/session/${open.id}/end`), 200);
-        else {
-          await needMock(c);
-          for (let i = 0; i < 2 && isOpen(await read(c, key, location.id, open.id)); i++) await scan(c, (await read(c, key, location.id, open.id)).redemption_info.barcode);
-          if (isOpen(await read(c, key, location.id, open.id))) c.precondition(`open session ${open.id} at ${location.id} (left by an earlier run) cannot be closed`);
-        }
-        c.note(`closed session ${open.id} at ${location.id}, left open before this check`);
-      }
-    };
-    const guard = (c: CheckContext) => {
-      if (absent) c.skip(absent);
-    };
+    const api = coordApi(s);
+    const { fx, admin, as, schema, read, refused, needMock, scan, closeOpen, guard, service } = api;
 
     await s.check({ id: 'COORD-01', title: "GET /session lists the user's sessions as the seed shows them", requirement: 'seed 003 get_user_sessions example' }, async (c) => {
       const reply = await as(c, fx.testKey, 'GET', '/session');
       if (reply.status === 404 && !Array.isArray(reply.body)) {
-        absent = `the target does not serve the Coord API at ${COORD_BASE} (GET /session answered 404)`;
-        c.skip(absent);
+        service.absent = `the target does not serve the Coord API at ${COORD_BASE} (GET /session answered 404)`;
+        c.skip(service.absent);
       }
       c.expectStatus(reply, 200);
       schema(c, reply, 'get', '/session');
@@ -325,64 +207,6 @@ export const vendorCoord: SuiteDefinition = {
       await refused(c, await as(c, fx.userKey, 'POST', '/barcode', { location_id: fx.barcode.id, session_id: pending.id }), 409, fx.userKey, fx.barcode.id, ended, 'a barcode for an ended session');
     });
 
-    await s.check({ id: 'COORD-15', title: 'a missing or unknown access_key: 401 on every operation', requirement: 'seed 003 access_key parameter; spec-analysis §6.2 (401)', independent: true }, async (c) => {
-      guard(c);
-      const calls: Array<[string, string, unknown?]> = [
-        ['GET', '/session'],
-        ['GET', `/${fx.plain.id}/session`],
-        ['POST', `/${fx.plain.id}/session`],
-        ['GET', `/${fx.plain.id}/session/1`],
-        ['PUT', `/${fx.plain.id}/session/1/end`],
-        ['POST', '/barcode', { location_id: fx.barcode.id, session_id: 1 }],
-        ['POST', `/testing/${fx.plain.id}/1/simulate_redemption`, { duration_m: 5 }],
-      ];
-      for (const [method, path, body] of calls) {
-        for (const key of [undefined, `${s.runId}-not-a-key`]) {
-          const reply = await as(c, key, method, path, body);
-          c.expectErrorStatus(reply, 401);
-          schema(c, reply, method.toLowerCase(), templateOf(reply));
-        }
-      }
-    });
-
-    await s.check({ id: 'COORD-16', title: "unknown locations and sessions, and another user's session: 404", requirement: 'spec-analysis §6.2 (404 for unknown ids)', independent: true }, async (c) => {
-      guard(c);
-      const missing = s.fresh('location');
-      for (const [method, path, body] of [
-        ['GET', `/${missing}/session`],
-        ['POST', `/${missing}/session`],
-        ['GET', `/${fx.plain.id}/session/999999999`],
-        ['PUT', `/${fx.plain.id}/session/999999999/end`],
-        ['GET', `/${fx.barcode.id}/session/1`],
-        ['POST', '/barcode', { location_id: missing, session_id: 1 }],
-        ['POST', `/testing/${fx.plain.id}/999999999/simulate_redemption`, { duration_m: 5 }],
-      ] as Array<[string, string, unknown?]>) {
-        const reply = await as(c, fx.testKey, method, path, body);
-        c.expectErrorStatus(reply, 404);
-        schema(c, reply, method.toLowerCase(), templateOf(reply));
-      }
-      const others = await as(c, fx.userKey, 'GET', `/${fx.plain.id}/session/1`);
-      c.expectErrorStatus(others, 404);
-      const theirs = await as(c, fx.userKey, 'GET', `/${fx.plain.id}/session`);
-      c.expect(Array.isArray(theirs.body) && !theirs.body.some((x: any) => x.user_id === TEST_USER), 'another user\'s sessions are not listed', { actual: theirs.body });
-    });
-
-    await s.check({ id: 'COORD-17', title: 'malformed ids and bodies: 400', requirement: 'spec/coord.yaml parameters and request schemas (C01, C03); spec-analysis §6.2', independent: true }, async (c) => {
-      guard(c);
-      for (const [method, path, body] of [
-        ['GET', `/${fx.plain.id}/session/abc`],
-        ['PUT', `/${fx.plain.id}/session/0/end`],
-        ['POST', '/barcode', {}],
-        ['POST', '/barcode', { location_id: fx.barcode.id, session_id: '1' }],
-        ['POST', `/testing/${fx.barcode.id}/1.5/simulate_redemption`, { duration_m: 5 }],
-        ['POST', `/${fx.plain.id}/session`, [1]],
-      ] as Array<[string, string, unknown?]>) {
-        const reply = await as(c, fx.testKey, method, path, body);
-        c.expectErrorStatus(reply, 400);
-        schema(c, reply, method.toLowerCase(), templateOf(reply));
-      }
-      const malformed = await c.call('anonymous', 'POST', coord('/barcode'), { query: { access_key: fx.testKey }, rawBody: '{"location_id": ' });
-      c.expectErrorStatus(malformed, 400);
-    });
+    await coordErrorChecks(s, api);
   },
 };

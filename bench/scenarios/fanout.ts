@@ -19,98 +19,29 @@
 // delivered to every subscriber, none failed, none dropped, none received twice. Otherwise the phase is INVALID.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DeliveryCounters } from '../../mock/events/delivery-log.js';
 import { machineCpu } from '../lib/cpu.js';
 import { load } from '../lib/load.js';
 import { startServer, type ServerProcess } from '../lib/server-process.js';
 import type { ReceiverStats, SequenceResult, UpdaterResult } from '../servers/webhook-receiver.js';
+import { fmt } from './fanout-markdown.js';
+import {
+  DRAIN_TIMEOUT_MS,
+  FANOUT_MIN_RATIO,
+  FANOUT_SUBSCRIBERS,
+  FANOUT_UPDATE_RATE,
+  PLACE_PATH,
+  SESSION_PAYLOAD,
+  WAIT_PER_UPDATE_MS,
+  type AdminDeliveries,
+  type Checked,
+  type FanoutDelivery,
+  type FanoutOptions,
+  type FanoutResult,
+  type FanoutThroughput,
+} from './fanout-model.js';
 
-export const FANOUT_SUBSCRIBERS = 100;
-export const FANOUT_UPDATE_RATE = 10; // PUTs per second during the throughput runs → 1,000 deliveries/s with 100 subscribers
-export const FANOUT_MIN_RATIO = 0.8;
-const PLACE_PATH = '/v1/parking/places/805428?expand=occupancy';
-const SESSION_PAYLOAD = 'fixtures/payloads/uc4-3-session-fe5eea6a.json'; // its segment uses BD18SMR's right (--bd18smr)
-const DRAIN_TIMEOUT_MS = 30_000;
-const WAIT_PER_UPDATE_MS = 10_000;
-const OTHER_CPU_WARN_PCT = 15;
-
-export interface FanoutOptions {
-  connections: number;
-  durationS: number;
-  warmupS: number;
-  quick: boolean;
-  /** --cpu-prof the mock child into this directory. */
-  profileDir?: string;
-  log: (message: string) => void;
-}
-
-interface Checked {
-  valid: boolean;
-  invalidReasons: string[];
-}
-
-export interface FanoutDelivery extends Checked {
-  mode: 'sequential' | 'burst';
-  subscribers: number;
-  updates: number;
-  deliveries: number;
-  elapsedMs: number;
-  deliveriesPerSec: number;
-  /** Delivery latency: the PUT's stamp → the receiver has the delivery's body. */
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  /** Sequential only: per update, stamp → its 100th delivery. */
-  completionP50Ms: number;
-  completionP99Ms: number;
-  putP99Ms: number;
-  /** Mock CPU (user + system) during the phase ÷ deliveries, µs (includes the PUTs, 1 per 100 deliveries). */
-  mockCpuUsPerDelivery?: number;
-  counters?: DeliveryCounters;
-  received: ReceiverStats;
-}
-
-export interface FanoutThroughput extends Checked {
-  key: 'none' | 'subscribed' | 'none-again';
-  label: string;
-  subscribers: number;
-  requests: number;
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  warmupReqPerSec: number;
-  /** Mock CPU per response in the measured run, µs; with subscribers it includes the deliveries. */
-  cpuUsPerReq?: number;
-  /** The receiver child's CPU during the measured run, % of one CPU (it shares the machine with the mock). */
-  receiverCpuPct?: number;
-  /** Everything else on the machine during the measured run, % of one CPU. */
-  otherCpuPct?: number;
-  updater: UpdaterResult;
-  /** Deliveries received per second over the updater's run (warm-up included). */
-  deliveriesPerSec: number;
-  counters?: DeliveryCounters;
-  received: ReceiverStats;
-}
-
-export interface FanoutResult {
-  subscribers: number;
-  updateRatePerS: number;
-  mockArgs: string[];
-  path: string;
-  delivery: FanoutDelivery[];
-  throughput: FanoutThroughput[];
-  /** Reference: mean of the two runs without subscribers. */
-  reference?: { reqPerSec: number; p99Ms: number; cpuUsPerReq: number; driftReqPerSec: number };
-  /** req/s with subscribers ÷ reference req/s. */
-  ratio?: number;
-  /** Reference CPU/req ÷ CPU/req with subscribers: the ratio a contention-free machine would show (≈). */
-  cpuRatio?: number;
-  pass?: boolean;
-  error?: string;
-}
+export { fanoutMarkdown } from './fanout-markdown.js';
+export { FANOUT_MIN_RATIO, FANOUT_SUBSCRIBERS, FANOUT_UPDATE_RATE, type FanoutDelivery, type FanoutOptions, type FanoutResult, type FanoutThroughput } from './fanout-model.js';
 
 const root = (relative: string) => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
 
@@ -126,11 +57,6 @@ async function control<T>(receiver: ServerProcess, path: string, body: unknown =
   const { status, body: out } = await call<T & { error?: string }>(`${receiver.url}/__ctl/${path}`, json('POST', body));
   if (status !== 200) throw new Error(`receiver ${path}: ${status} ${out?.error ?? ''}`);
   return out;
-}
-
-interface AdminDeliveries {
-  counters: DeliveryCounters;
-  backlog: Record<string, number>;
 }
 
 /** Waits (bounded) until the mock has nothing queued and every enqueued event was settled; answers the counters. */
@@ -328,49 +254,4 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     await mock?.stop();
   }
   return result;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-const fmt = (n: number | null | undefined, digits = 2) => (typeof n !== 'number' || !Number.isFinite(n) ? '–' : n.toFixed(digits));
-const pct = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '–' : `${(n * 100).toFixed(0)}%`);
-const int = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '–' : Math.round(n).toLocaleString('en'));
-const counters = (c: DeliveryCounters | undefined) => (c ? `${c.delivered} / ${c.failed} / ${c.dropped}` : '–');
-const flag = (c: Checked) => (c.valid ? '' : ' ⚠ INVALID');
-
-/** The fan-out section of the report: two tables and the verdict. */
-export function fanoutMarkdown(f: FanoutResult, durationS: number, warmupS: number, connections: number): string[] {
-  const md: string[] = [];
-  md.push(`## Fan-out: one session update to ${f.subscribers} subscribers`);
-  md.push('');
-  md.push(`Mock \`${f.mockArgs.join(' ')}\` (its own process); ${f.subscribers} subscriptions to SessionUpdated (PUT, bare body) on a bare \`node:http\` receiver in another process, which answers 200 at once. The same process PUTs session fe5eea6a (uc4-3, place 220001) with \`"x-bench-sent-at"\` = its clock; latency = receipt of a delivery's body − that stamp (PUT handling + fan-out + queueing + delivery). Mock counters (\`GET /__admin/deliveries\`) must equal updates × ${f.subscribers}, with none failed, dropped or retried, and the receiver must have each exactly once.`);
-  if (f.error) md.push(`**FAILED: ${f.error}**`);
-  md.push('');
-  md.push('| fan-out | updates | deliveries | elapsed s | deliveries/s | latency p50 ms | p99 ms | max ms | per update: all delivered p50 / p99 ms | PUT p99 ms | mock CPU µs/delivery | mock delivered / failed / dropped |');
-  md.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
-  for (const d of f.delivery) {
-    const label = d.mode === 'sequential' ? 'sequential: each update waits for its deliveries' : 'burst: updates back to back, then wait';
-    md.push(`| ${label}${flag(d)} | ${d.updates} | ${int(d.deliveries)} | ${fmt(d.elapsedMs / 1000)} | ${int(d.deliveriesPerSec)} | ${fmt(d.p50Ms)} | ${fmt(d.p99Ms)} | ${fmt(d.maxMs)} | ${d.mode === 'sequential' ? `${fmt(d.completionP50Ms)} / ${fmt(d.completionP99Ms)}` : '–'} | ${fmt(d.putP99Ms)} | ${fmt(d.mockCpuUsPerDelivery, 0)} | ${counters(d.counters)} |`);
-  }
-  md.push('');
-  md.push(`API throughput: autocannon \`GET ${f.path}\` (no auth), ${connections} connections, ${warmupS} s warm-up + ${durationS} s, while the receiver PUTs the session at ${f.updateRatePerS}/s in every run (with ${f.subscribers} subscribers: ${int(f.updateRatePerS * f.subscribers)} deliveries/s). Runs in order: none, subscribed, none again; the reference is the mean of the two without. Delivery latency covers the whole updater run (warm-up included).`);
-  md.push('');
-  md.push('| run | subscribers | req/s | p50 ms | p99 ms | non-2xx | mock CPU µs/req | updates ok | deliveries/s | delivery p50 / p99 ms | mock delivered / failed / dropped | receiver CPU % | other CPU % |');
-  md.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
-  for (const t of f.throughput) {
-    md.push(`| ${t.label}${flag(t)} | ${t.subscribers} | ${int(t.reqPerSec)} | ${fmt(t.p50Ms)} | ${fmt(t.p99Ms)} | ${t.non2xx} | ${fmt(t.cpuUsPerReq, 0)} | ${t.updater.puts.ok} | ${int(t.deliveriesPerSec)} | ${t.subscribers ? `${fmt(t.received.p50Ms)} / ${fmt(t.received.p99Ms)}` : '–'} | ${counters(t.counters)} | ${fmt(t.receiverCpuPct, 0)} | ${fmt(t.otherCpuPct, 0)} |`);
-  }
-  const noisy = f.throughput.filter((t) => (t.otherCpuPct ?? 0) > OTHER_CPU_WARN_PCT);
-  if (noisy.length) md.push(`⚠ Other work on the machine above ${OTHER_CPU_WARN_PCT}% of one CPU in ${noisy.map((t) => t.key).join(', ')}: req/s and latencies there are distorted; the CPU/req ratio suffers less.`);
-  md.push('');
-  const sub = f.throughput.find((t) => t.key === 'subscribed');
-  const mark = f.pass === undefined ? '?' : f.pass ? '✓' : '✗';
-  md.push(`**API req/s with ${f.subscribers} subscribers: ${pct(f.ratio)} of none** (${int(sub?.reqPerSec)} vs ${int(f.reference?.reqPerSec)} req/s; target ≥ ${pct(FANOUT_MIN_RATIO)}) ${mark}. p99 ${fmt(sub?.p99Ms)} vs ${fmt(f.reference?.p99Ms)} ms. CPU/req: none ÷ subscribed = ${pct(f.cpuRatio)}. Drift between the two runs without subscribers: ${f.reference ? pct(f.reference.driftReqPerSec) : '–'}.`);
-  const invalid = [...f.delivery.map((d) => ({ key: d.mode, ...d })), ...f.throughput].filter((c) => !c.valid);
-  if (invalid.length) {
-    md.push('');
-    md.push(`**⚠ ${invalid.length} fan-out phase(s) INVALID:**`);
-    for (const c of invalid) md.push(`- ${c.key}: ${c.invalidReasons.join('; ')}`);
-  }
-  md.push('');
-  return md;
 }
