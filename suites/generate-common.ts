@@ -61,6 +61,7 @@ export function deriveSeed(...parts: Array<string | number>): number {
   return h === 0 ? 1 : h;
 }
 
+/** mulberry32: a small, fast, seedable PRNG (returns [0, 1)); also drives the benchmark's synthetic data. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

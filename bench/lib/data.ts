@@ -1,5 +1,6 @@
 // Deterministic synthetic data for the benchmark servers: places around Manchester, assigned rights, sessions.
 // Every generator is a pure function of its index (and the seed), so parent and child agree without talking.
+import { rng } from '../../suites/generate-common.js';
 
 export const SEED = 20_240_601;
 export const RIGHT_SPEC = { id: '0ab95c73-4c2b-4fe3-8528-0403c7734b92', version: 1 } as const;
@@ -7,17 +8,6 @@ export const RIGHT_PLACE = '220001';
 export const CENTRE = { latitude: 53.48, longitude: -2.24 };
 export const SPREAD_DEGREES = 0.5;
 
-/** mulberry32: a small, fast, seedable PRNG (returns [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = Record<string, any> & { id: string; version: number };
 

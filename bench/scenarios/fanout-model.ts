@@ -1,6 +1,7 @@
 // The fan-out benchmark's constants and result shapes, shared by its measurement (fanout.ts) and its Markdown.
 import type { DeliveryCounters } from '../../mock/events/delivery-log.js';
 import type { ReceiverStats, UpdaterResult } from '../servers/webhook-receiver.js';
+import type { LoadResult } from '../lib/load.js';
 
 export const FANOUT_SUBSCRIBERS = 100;
 export const FANOUT_UPDATE_RATE = 10; // PUTs per second during the throughput runs → 1,000 deliveries/s with 100 subscribers
@@ -47,17 +48,10 @@ export interface FanoutDelivery extends Checked {
   received: ReceiverStats;
 }
 
-export interface FanoutThroughput extends Checked {
+export interface FanoutThroughput extends Checked, Omit<LoadResult, 'statusCodes'> {
   key: 'none' | 'subscribed' | 'none-again';
   label: string;
   subscribers: number;
-  requests: number;
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
   warmupReqPerSec: number;
   /** Mock CPU per response in the measured run, µs; with subscribers it includes the deliveries. */
   cpuUsPerReq?: number;

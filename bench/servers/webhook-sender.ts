@@ -77,13 +77,22 @@ const bounded = (n: unknown, min: number, max: number, name: string): number => 
 /** No control call may run longer than this (the parent's own fetch gives up after 60 s). */
 const MAX_CALL_MS = 45_000;
 
-export async function sequence(body: { target: Target; count: number; expected: number; waitMs: number }): Promise<SequenceResult> {
-  const count = bounded(body.count, 1, 10_000, 'count');
-  const expected = bounded(body.expected, 1, 10_000, 'expected');
-  const waitMs = bounded(body.waitMs, 1, 30_000, 'waitMs');
-  const putter = new Putter(body.target);
+type RunBody = { target: Target; count: number; expected: number; waitMs: number };
+
+/** Bounds of a sequence or burst run, a fresh putter, cleared receipts, and the run's deadline. */
+function startRun(body: RunBody) {
+  const run = {
+    count: bounded(body.count, 1, 10_000, 'count'),
+    expected: bounded(body.expected, 1, 10_000, 'expected'),
+    waitMs: bounded(body.waitMs, 1, 30_000, 'waitMs'),
+    putter: new Putter(body.target),
+  };
   reset();
-  const deadline = performance.now() + MAX_CALL_MS;
+  return { ...run, deadline: performance.now() + MAX_CALL_MS };
+}
+
+export async function sequence(body: RunBody): Promise<SequenceResult> {
+  const { count, expected, waitMs, putter, deadline } = startRun(body);
   const completions: number[] = [];
   let incomplete = 0;
   let firstStamp: number | undefined;
@@ -108,13 +117,8 @@ export async function sequence(body: { target: Target; count: number; expected: 
   };
 }
 
-export async function burst(body: { target: Target; count: number; expected: number; waitMs: number }): Promise<SequenceResult> {
-  const count = bounded(body.count, 1, 10_000, 'count');
-  const expected = bounded(body.expected, 1, 10_000, 'expected');
-  const waitMs = bounded(body.waitMs, 1, 30_000, 'waitMs');
-  const putter = new Putter(body.target);
-  reset();
-  const deadline = performance.now() + MAX_CALL_MS;
+export async function burst(body: RunBody): Promise<SequenceResult> {
+  const { count, expected, waitMs, putter, deadline } = startRun(body);
   let firstStamp: number | undefined;
   let updates = 0;
   for (let i = 0; i < count && performance.now() < deadline - waitMs; i++) {
