@@ -13,6 +13,7 @@ import { jsonBody } from './http/body.js';
 import { contextMiddleware, requestContext, sendJson, warn } from './http/context.js';
 import { errorMiddleware, notFound } from './http/errors.js';
 import { idOf } from './http/params.js';
+import { parseQueryOnce } from './http/query.js';
 import type { MockPlatform } from './platform.js';
 import { assignedRights } from './resources/assigned-rights.js';
 import { RESOURCES } from './resources/index.js';
@@ -82,6 +83,7 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  parseQueryOnce(app);
 
   // Bookkeeping in one layer and one 'finish' listener: the journal, the metrics, and the request context.
   const context = contextMiddleware({ clock: platform.clock, dialect: platform.dialect, strict: platform.strict, authEnabled: platform.authEnabled });
@@ -89,8 +91,9 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      platform.journal.recordFinished(req, res, started);
-      platform.metrics.recordFinished(req, res, started, now);
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      platform.journal.recordFinished(req, res, durationMs);
+      platform.metrics.recordFinished(req, res, durationMs, now);
     });
     context(req, res, next);
   });

@@ -43,7 +43,8 @@ export class RequestJournal {
   }
 
   record(entry: Omit<StoredEntry, 'seq'>): void {
-    this.#entries[this.#next] = { seq: ++this.#seq, ...entry };
+    (entry as StoredEntry).seq = ++this.#seq;
+    this.#entries[this.#next] = entry as StoredEntry;
     this.#next = (this.#next + 1) % this.#entries.length;
   }
 
@@ -66,16 +67,19 @@ export class RequestJournal {
   }
 
   /** Records a finished request; called once per request from the app's bookkeeping middleware. */
-  recordFinished(req: Request, res: Response, startedNs: bigint): void {
+  recordFinished(req: Request, res: Response, durationMs: number): void {
     const ctx = res.locals.ctx as RequestContext | undefined;
+    const url = req.originalUrl;
+    const mark = url.indexOf('?');
     const entry: Omit<StoredEntry, 'seq'> = {
       timeMs: Date.now(),
       method: req.method,
       // originalUrl: routers strip their mount prefix from req.path while they run.
-      path: req.originalUrl.split('?')[0]!,
-      query: { ...(req.query as Record<string, unknown>) },
+      path: mark < 0 ? url : url.slice(0, mark),
+      // The request's own parsed query (parsed once per request, never changed after): kept, not copied.
+      query: req.query as Record<string, unknown>,
       status: res.statusCode,
-      durationMs: Number(process.hrtime.bigint() - startedNs) / 1e6,
+      durationMs,
     };
     if (ctx && ctx.principal.clientId !== 'anonymous') entry.clientId = ctx.principal.clientId;
     if (res.locals.violations) entry.violations = res.locals.violations;

@@ -81,5 +81,11 @@ export function warn(ctx: RequestContext, message: string): void {
 export function sendJson(res: Response, status: number, body: unknown): void {
   const ctx = res.locals.ctx as RequestContext | undefined;
   if (ctx?.warnings.length) res.setHeader('X-Mock-Warnings', ctx.warnings.join('; ').replace(/[^\x20-\x7e]/g, '?'));
-  res.status(status).json(body);
+  // Straight to node:http: res.json's content-type parsing, charset rewriting and freshness checks cost more than
+  // the store's work on a read, and the mock sends neither ETag nor Last-Modified. Node drops the body for HEAD.
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }

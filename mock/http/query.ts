@@ -1,7 +1,31 @@
 // Reads query parameters with clear 400s for bad values; unknown parameters are reported, not fatal.
+import type { Express } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { parse, type ParsedUrlQuery } from 'node:querystring';
 import type { RequestContext } from './context.js';
 import { warn } from './context.js';
 import { badRequest } from './errors.js';
+
+const PARSED_QUERY = Symbol('parsedQuery');
+
+/**
+ * Makes req.query parse once per request. Express 5 re-parses the query string on every read, and a request is read
+ * by the context (dialect), its route and the journal. Same parser as Express's default ('simple': node:querystring);
+ * routers only strip path prefixes, so the query string a request arrived with stays its query.
+ */
+export function parseQueryOnce(app: Express): void {
+  Object.defineProperty(app.request, 'query', {
+    configurable: true,
+    enumerable: true,
+    get(this: IncomingMessage & { [PARSED_QUERY]?: ParsedUrlQuery }): ParsedUrlQuery {
+      const cached = this[PARSED_QUERY];
+      if (cached) return cached;
+      const url = this.url ?? '';
+      const mark = url.indexOf('?');
+      return (this[PARSED_QUERY] = parse(mark < 0 ? '' : url.slice(mark + 1)));
+    },
+  });
+}
 
 /** Parameters every route accepts (dialect switch), never reported as unknown. */
 const ALWAYS_KNOWN = new Set(['dialect']);

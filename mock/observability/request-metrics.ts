@@ -69,13 +69,13 @@ export class RequestMetrics {
   }
 
   /** Records a finished request (not the test controls); `nowMs` is the mock clock for requests without a context. */
-  recordFinished(req: Request, res: Response, startedNs: bigint, nowMs: () => number): void {
+  recordFinished(req: Request, res: Response, durationMs: number, nowMs: () => number): void {
     if (req.originalUrl.startsWith('/__admin')) return;
     const ctx = res.locals.ctx as RequestContext | undefined;
     this.record({
       atMs: ctx?.nowMs ?? nowMs(),
       statusClass: statusClassOf(res.statusCode),
-      durationMs: Number(process.hrtime.bigint() - startedNs) / 1e6,
+      durationMs,
       ...(ctx?.authenticated ? { organisation: ctx.principal.organisation } : {}),
     });
   }

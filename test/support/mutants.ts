@@ -79,13 +79,29 @@ function itemOf(path: string): { collection: string; id: string } | undefined {
   return undefined;
 }
 
-/** Rewrites every JSON answer (the mock answers with `res.status(n).json(body)`); `res.status()` changes the status. */
+/**
+ * Runs `change` on every JSON answer just before it is sent, whatever wrote it: the body is parsed from what the app
+ * hands to `res.end`, and re-serialised with a fresh Content-Length. `res.status()` in `change` changes the status.
+ */
+function beforeJsonAnswer(change: (body: any, res: Response) => unknown): RequestHandler {
+  return (_req, res, next) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      const json = /^application\/json/.test(String(res.getHeader('Content-Type') ?? ''));
+      if (!json || res.headersSent || (typeof chunk !== 'string' && !Buffer.isBuffer(chunk))) return end(chunk, ...rest);
+      const text = JSON.stringify(change(JSON.parse(String(chunk)), res));
+      res.setHeader('Content-Length', Buffer.byteLength(text));
+      return end(text, ...rest);
+    }) as Response['end'];
+    next();
+  };
+}
+
+/** Rewrites every JSON answer (by its body, its response and what the request was). */
 function onJson(rewrite: (body: any, res: Response, info: RequestInfo) => unknown): RequestHandler {
   return (req, res, next) => {
-    const info = infoOf(req);
-    const json = res.json.bind(res);
-    res.json = ((body: unknown) => json(rewrite(body, res, info))) as Response['json'];
-    next();
+    const info = infoOf(req); // now, before the app's routers strip their mount prefixes from req.url
+    beforeJsonAnswer((body) => rewrite(body, res, info))(req, res, next);
   };
 }
 
@@ -426,14 +442,10 @@ export const MUTANTS: readonly Mutant[] = [
     suites: [security],
     checks: ['SEC-02'],
     front: () => [
-      (_req: Request, res: Response, next: NextFunction) => {
-        const json = res.json.bind(res);
-        res.json = ((body: unknown) => {
-          res.removeHeader('WWW-Authenticate');
-          return json(body);
-        }) as Response['json'];
-        next();
-      },
+      beforeJsonAnswer((body, res) => {
+        res.removeHeader('WWW-Authenticate');
+        return body;
+      }),
     ],
   },
   {
@@ -574,11 +586,11 @@ export const MUTANTS: readonly Mutant[] = [
     },
     front: () => [
       (_req: Request, res: Response, next: NextFunction) => {
-        const json = res.json.bind(res);
-        res.json = ((body: unknown) => {
-          res.type('text/plain');
-          return json(body);
-        }) as Response['json'];
+        const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+        res.writeHead = ((...args: unknown[]) => {
+          if (/^application\/json/.test(String(res.getHeader('Content-Type') ?? ''))) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+          return writeHead(...args);
+        }) as Response['writeHead'];
         next();
       },
     ],
