@@ -1,5 +1,5 @@
 // mock/: the platform. createApp wires middleware, resources and admin routes; it never listens (server.ts does).
-import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { loadOpenApi } from '../spec/index.js';
 import { adminRouter } from './admin.js';
 import { lenientAuthentication, raiseDeferredAuthFailure } from './any-spec/auth.js';
@@ -57,9 +57,7 @@ function apiRouter(platform: MockPlatform, anySpec: AnySpec | undefined): Router
   };
   const router = Router();
   router.use(anySpec ? lenientAuthentication(authenticate(platform), anySpec) : authenticate(platform));
-  router.get('/sessions', guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
-  // Mounted at their paths, so a request only walks the routes of its own resource.
-  for (const def of RESOURCES) router.use(def.path, resourceRouter(def, deps));
+  router.use(collectionDispatcher(deps, platform));
   router.use(webhookRouter({ store: platform.store, schemas: platform.schemas, dispatcher: platform.dispatcher }));
   router.use(quoteRouter(deps)); // APDS /quotes (E40)
   router.use(observabilityRouter({ ...deps, metrics: platform.metrics, dispatcher: platform.dispatcher, deliveries: platform.deliveries })); // NPP /observability (E35, E36)
@@ -77,6 +75,29 @@ function apiRouter(platform: MockPlatform, anySpec: AnySpec | undefined): Router
     router(req, res, next);
   });
   return router;
+}
+
+/**
+ * Hands each request under a collection path (`/places`, `/rights/assigned/…`) to that resource's routes in one
+ * lookup, instead of a walk through every resource's router. Case-insensitive like Express's own matching.
+ */
+function collectionDispatcher(deps: ResourceDeps, platform: MockPlatform): RequestHandler {
+  const collections = RESOURCES.map((def) => {
+    let routes = resourceRouter(def, deps);
+    if (def.path === '/sessions') {
+      // UC5: a session search about a place with an operator back end is answered by that back end.
+      const forwarded = Router();
+      forwarded.get('/sessions', deps.guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
+      forwarded.use(routes);
+      routes = forwarded;
+    }
+    return { path: def.path, prefix: `${def.path}/`, routes };
+  });
+  return (req, res, next) => {
+    const path = req.path.toLowerCase();
+    for (const c of collections) if (path === c.path || path.startsWith(c.prefix)) return c.routes(req, res, next);
+    next();
+  };
 }
 
 export function createApp(platform: MockPlatform, options: AppOptions = {}): Express {

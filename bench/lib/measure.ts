@@ -36,7 +36,7 @@ export async function runScenario(s: Scenario, baselineEnv: NodeJS.ProcessEnv): 
   const out: ScenarioResult = { key: s.key, label: s.label, records: s.records, path: s.path, method: s.method ?? 'GET', auth: s.authNote, valid: true, invalidReasons: [] };
   let server: ServerProcess | undefined;
   try {
-    const execArgv = PROFILE && s.server === 'mock' ? ['--cpu-prof', `--cpu-prof-dir=${root('bench/results/profiles')}`, `--cpu-prof-name=${s.key}.cpuprofile`] : [];
+    const execArgv = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${root('bench/results/profiles')}`, `--cpu-prof-name=${s.key}.cpuprofile`] : [];
     server = await startServer(s.server, s.args ?? [], { env: s.server === 'mock' ? {} : baselineEnv, execArgv });
     out.serverReadyMs = server.readyMs;
     out.loadMs = server.ready.loadMs;

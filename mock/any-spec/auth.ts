@@ -22,7 +22,13 @@ export function lenientAuthentication(authenticate: RequestHandler, spec: Claims
       }
       next(err);
     };
-    Promise.resolve(authenticate(req, res, done)).catch(done);
+    try {
+      // Authentication fails synchronously for a pre-shared key and asynchronously for a Bearer token.
+      const pending: unknown = authenticate(req, res, done);
+      if (pending instanceof Promise) pending.catch(done);
+    } catch (err) {
+      done(err);
+    }
   };
 }
 

@@ -20,7 +20,8 @@ export interface Authenticator {
   clock: { nowMs(): number };
 }
 
-async function principalOf(req: Request, auth: Authenticator, nowMs: number): Promise<Principal | undefined> {
+/** A pre-shared key is checked at once; only a Bearer token needs (asynchronous) signature verification. */
+function principalOf(req: Request, auth: Authenticator, nowMs: number): Principal | undefined | Promise<Principal> {
   const authorization = req.headers.authorization;
   const apiKey = req.headers['x-mcc-access-token'];
   if (authorization !== undefined) {
@@ -31,16 +32,7 @@ async function principalOf(req: Request, auth: Authenticator, nowMs: number): Pr
     }
     const token = match[1]!;
     if (token.length > MAX_TOKEN_LENGTH) throw unauthorized(`token longer than ${MAX_TOKEN_LENGTH} characters`, 'invalid_token');
-    let claims;
-    try {
-      claims = await auth.tokens.verify(token, nowMs);
-    } catch (err) {
-      if (err instanceof TokenError) throw unauthorized(err.message, 'invalid_token');
-      throw err;
-    }
-    const client = auth.clients.get(claims.clientId);
-    if (!client) throw unauthorized(`client ${claims.clientId} no longer exists`, 'invalid_token');
-    return { clientId: client.clientId, organisation: client.organisation, roles: claims.scopes.filter((s) => client.roles.includes(s)) };
+    return bearerPrincipal(token, auth, nowMs);
   }
   if (apiKey !== undefined) {
     if (typeof apiKey !== 'string' || apiKey.trim() === '') throw unauthorized('empty X-MCC-Access-Token');
@@ -51,17 +43,39 @@ async function principalOf(req: Request, auth: Authenticator, nowMs: number): Pr
   return undefined;
 }
 
+async function bearerPrincipal(token: string, auth: Authenticator, nowMs: number): Promise<Principal> {
+  let claims;
+  try {
+    claims = await auth.tokens.verify(token, nowMs);
+  } catch (err) {
+    if (err instanceof TokenError) throw unauthorized(err.message, 'invalid_token');
+    throw err;
+  }
+  const client = auth.clients.get(claims.clientId);
+  if (!client) throw unauthorized(`client ${claims.clientId} no longer exists`, 'invalid_token');
+  return { clientId: client.clientId, organisation: client.organisation, roles: claims.scopes.filter((s) => client.roles.includes(s)) };
+}
+
 /** Sets the request's principal when credentials are present; a route's `authorize` decides whether it needed them. */
 export function authenticate(auth: Authenticator) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+  return (req: Request, res: Response, next: NextFunction): void => {
     const ctx = requestContext(res);
     if (!ctx.authEnabled) return next();
-    const principal = await principalOf(req, auth, auth.clock.nowMs());
-    if (principal) {
-      ctx.principal = principal;
-      ctx.authenticated = true;
+    const identify = (principal: Principal | undefined) => {
+      if (principal) {
+        ctx.principal = principal;
+        ctx.authenticated = true;
+      }
+    };
+    const found = principalOf(req, auth, auth.clock.nowMs());
+    if (!(found instanceof Promise)) {
+      identify(found);
+      return next();
     }
-    next();
+    found.then((principal) => {
+      identify(principal);
+      next();
+    }, next);
   };
 }
 

@@ -1,7 +1,7 @@
 // /rights/assigned: rights held by credentials (VRMs), found by place through their right specification.
 import { canonicalAssignedRight, flowsAssignedRight } from '../dialect/rights-and-sessions.js';
 import { credentialTypes } from '../dialect/credentials.js';
-import type { Json } from '../dialect/common.js';
+import { copyShown, type Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import { warn, type RequestContext } from '../http/context.js';
 import type { Entity, PlatformStore } from '../store/platform-store.js';
@@ -11,6 +11,7 @@ import type { ResourceDefinition } from './resource.js';
 import type { QueryReader } from '../http/query.js';
 
 const EXPANDABLE = ['plannedUses', 'assignedRightIssuer'];
+const HIDEABLE: ReadonlySet<string> = new Set(EXPANDABLE);
 
 /** When a right starts counting (spec-analysis #29): issuance, else its first planned use, else its creation. */
 export function rightStartMs(right: Entity, store: PlatformStore): number | undefined {
@@ -83,8 +84,7 @@ export const assignedRights: ResourceDefinition = {
   },
 
   present(right, expand, ctx) {
-    const out: Json = { ...right };
-    for (const key of EXPANDABLE) if (!expand.has(key)) delete out[key];
+    const out = copyShown(right, (key) => HIDEABLE.has(key) && !expand.has(key));
     return ctx.dialect === 'flows' ? flowsAssignedRight(out) : out;
   },
 };

@@ -1,6 +1,6 @@
 // /places: the place hierarchy with geo search, occupancy (expand=occupancy) and the derived links to right specs.
 import { flowsPlace, canonicalPlace } from '../dialect/places.js';
-import { isObject, type Json } from '../dialect/common.js';
+import { copyShown, isObject, type Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import type { Entity } from '../store/platform-store.js';
 import { candidatesOf, PLACE_TYPES, readGeo, RIGHT_TYPES } from './filters.js';
@@ -27,6 +27,11 @@ const EXPANDED_PROPERTIES: Record<string, readonly string[]> = {
   streetAddress: ['placeStreetAddress'],
 };
 const EXPANDABLE = Object.keys(EXPANDED_PROPERTIES);
+/** property → the expand value that shows it (properties not listed are always shown). */
+const EXPANDED_BY: Readonly<Record<string, string>> = Object.assign(
+  Object.create(null) as Record<string, string>,
+  Object.fromEntries(Object.entries(EXPANDED_PROPERTIES).flatMap(([value, properties]) => properties.map((p) => [p, value]))),
+);
 
 const characteristicValues = (place: Entity, key: string): string[] =>
   Array.isArray(place.characteristics) ? place.characteristics.filter(isObject).map((c) => c[key]).filter((v): v is string => typeof v === 'string') : [];
@@ -93,10 +98,7 @@ export const places: ResourceDefinition = {
   },
 
   present(place, expand, ctx, { store }) {
-    const out: Json = { ...place };
-    for (const [key, properties] of Object.entries(EXPANDED_PROPERTIES)) {
-      if (!expand.has(key)) for (const p of properties) delete out[p];
-    }
+    const out = copyShown(place, (key) => EXPANDED_BY[key] !== undefined && !expand.has(EXPANDED_BY[key]));
     if (expand.has('rightSpecifications')) {
       const ids = store.specIdsForPlace(place.id);
       if (ids.size) out.rightSpecifications = [...ids].map((id) => ({ id, version: store.rightSpecs.get(id)!.version }));

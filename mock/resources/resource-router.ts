@@ -26,9 +26,11 @@ function requireObjectBody(req: Request): Json {
   return req.body;
 }
 
-/** The routes of one resource, relative to its collection path: mount it with `router.use(def.path, …)`. */
+/** The routes of one resource at their full paths (`/places`, `/places/:id`); the API router sends it the requests under def.path. */
 export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Router {
   const router = Router();
+  const collectionPath = def.path;
+  const memberPath = `${def.path}/:id`;
   const collection = def.collection(deps.store);
 
   const validate = (entity: Entity) => {
@@ -68,7 +70,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     atMs: ctx.nowMs,
   });
 
-  router.get('/', deps.guard('get', def.path), (req, res) => {
+  router.get(collectionPath, deps.guard('get', def.path), (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const page = query.number('page', { integer: true, min: 1, max: 1_000_000 }) ?? 1;
@@ -92,7 +94,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     sendJson(res, 200, body);
   });
 
-  router.post('/', deps.guard('post', def.path), (req, res) => {
+  router.post(collectionPath, deps.guard('post', def.path), (req, res) => {
     const ctx = requestContext(res);
     const entity = def.canonical(resolved(requireObjectBody(req), ctx), ctx) as Entity;
     validate(entity);
@@ -107,7 +109,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     emitAll(events);
   });
 
-  router.get('/:id', deps.guard('get', itemPath), (req, res) => {
+  router.get(memberPath, deps.guard('get', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const version = query.number('version', { integer: true, min: 1 });
@@ -146,7 +148,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
 
   const hiddenFromCaller = (id: string, ctx: RequestContext) => collection.has(id) && !visible(id, ctx);
 
-  router.put('/:id', deps.guard('put', itemPath), (req, res) => {
+  router.put(memberPath, deps.guard('put', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const body = requireObjectBody(req);
     bodyIdMatches(body, idOf(req));
@@ -155,7 +157,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     replace(req, res, entity, collection.get(idOf(req)), 'replaced');
   });
 
-  router.patch('/:id', deps.guard('patch', itemPath), (req, res) => {
+  router.patch(memberPath, deps.guard('patch', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const body = requireObjectBody(req);
     bodyIdMatches(body, idOf(req));
@@ -166,7 +168,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
     replace(req, res, merged, current, 'updated');
   });
 
-  router.delete('/:id', deps.guard('delete', itemPath), (req, res) => {
+  router.delete(memberPath, deps.guard('delete', itemPath), (req, res) => {
     const ctx = requestContext(res);
     const stored = visible(idOf(req), ctx);
     if (!stored) throw notFound(`${def.noun} ${idOf(req)} does not exist`);
@@ -177,7 +179,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Rou
   });
 
   // A collection PUT (seed UC5 overview) names no resource.
-  router.all('/', (req) => {
+  router.all(collectionPath, (req) => {
     throw new ApiError(405, `${req.method} is not allowed on ${def.path}; use GET or POST, or ${def.path}/{id}`, undefined, { Allow: 'GET, POST' });
   });
 

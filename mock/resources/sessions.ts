@@ -1,7 +1,7 @@
 // /sessions: parking sessions by place, VRM and time window; an open session (no actualEnd) is ongoing.
 import { canonicalSession, flowsSession } from '../dialect/rights-and-sessions.js';
 import { credentialTypes } from '../dialect/credentials.js';
-import { isObject, type Json } from '../dialect/common.js';
+import { copyShown, isObject, type Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import type { Violation } from '../../spec/index.js';
 import type { Entity } from '../store/platform-store.js';
@@ -70,13 +70,15 @@ export const sessions: ResourceDefinition = {
   },
 
   present(session, expand, ctx, deps) {
-    const out: Json = { ...session };
-    if (!expand.has('credentials')) delete out.identifiedCredentials;
-    if (!expand.has('vehicleAncillaryIdentification')) delete out.identifiedVehicle;
     const inlineRights = expand.has('segments.assignedRight');
     const inlineSpaces = expand.has('segments.space');
-    if (!expand.has('segments') && !inlineRights && !inlineSpaces) delete out.segments;
-    else if (inlineRights || inlineSpaces) {
+    const shown = {
+      identifiedCredentials: expand.has('credentials'),
+      identifiedVehicle: expand.has('vehicleAncillaryIdentification'),
+      segments: expand.has('segments') || inlineRights || inlineSpaces,
+    };
+    const out = copyShown(session, (key) => shown[key as keyof typeof shown] === false);
+    if (inlineRights || inlineSpaces) {
       out.segments = (out.segments as Json[]).map((segment) => {
         if (!isObject(segment)) return segment;
         const copy: Json = { ...segment };
