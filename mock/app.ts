@@ -8,7 +8,7 @@ import { webhookRouter } from './events/webhook-routes.js';
 import { sessionQueryForwarder } from './events/operator-forwarding.js';
 import { authenticate, authorize } from './auth/authenticate.js';
 import { operationRequirements } from './auth/operation-security.js';
-import { tokenRouter } from './auth/token-endpoint.js';
+import { TOKEN_PATHS, tokenEndpoint } from './auth/token-endpoint.js';
 import { jsonBody } from './http/body.js';
 import { contextMiddleware, requestContext, sendJson, warn } from './http/context.js';
 import { errorMiddleware, notFound } from './http/errors.js';
@@ -24,7 +24,7 @@ import { quoteRouter } from './resources/quotes.js';
 import { observabilityRouter } from './observability/routes.js';
 import { reconciliationRouter } from './reconciliation/routes.js';
 import { COORD_BASE, coordRouter } from './vendors/coord/index.js';
-import { createSecuredParking } from './vendors/secured-parking/index.js';
+import { createSecuredParking, SECURED_PARKING_BASE } from './vendors/secured-parking/index.js';
 
 /** The mount points of the API: the contract's root paths and the seeds' versioned prefix. */
 export const API_PREFIXES = ['/v1/parking', '/'] as const;
@@ -118,8 +118,8 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
     });
     context(req, res, next);
   });
-  app.use(tokenRouter(platform));
-  app.use(createSecuredParking(platform).router); // vendor API of seed 002 (spec/secured-parking.yaml): own body parsing (forms) and errors, so before jsonBody
+  app.post(TOKEN_PATHS, ...tokenEndpoint(platform));
+  app.use(SECURED_PARKING_BASE, createSecuredParking(platform).router); // vendor API of seed 002 (spec/secured-parking.yaml): own body parsing (forms) and errors, so before jsonBody
   app.use(jsonBody());
 
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, loadOpenApi()));

@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ResponseValidator } from '../harness/schema-check.js';
 import { MockPlatform } from '../mock/platform.js';
-import { checkSecuredParkingFixtures, createSecuredParking, readSecuredParkingFixtures, SecuredParkingFixtureError } from '../mock/vendors/secured-parking/index.js';
+import { checkSecuredParkingFixtures, createSecuredParking, readSecuredParkingFixtures, SECURED_PARKING_BASE, SecuredParkingFixtureError } from '../mock/vendors/secured-parking/index.js';
 import { escapeHtml } from '../mock/vendors/secured-parking/payment.js';
 import { createAjv, type OpenApiDocument } from '../spec/index.js';
 import { packageRoot } from '../spec/package-root.js';
@@ -424,7 +424,7 @@ describe('payment page', () => {
     hostile.parkings[1]!.name = '<script>alert("x")</script> & \'co\'';
     hostile.parkings[1]!.currency = 'RON';
     const platform = new MockPlatform({ clock: '2017-09-07T08:00:00Z', auth: false });
-    const app = express().use(createSecuredParking(platform, { fixtures: hostile }).router);
+    const app = express().use(SECURED_PARKING_BASE, createSecuredParking(platform, { fixtures: hostile }).router);
     const http = request(app);
     await request(app).put('/api/car_driver/parking_sessions/1/finalize').set('Authorization', `Bearer ${T1}`).set('Content-Type', 'application/json').send(JSON.stringify(SEED_002_REQUEST)).expect(201);
     const page = await http.get('/api/payment/pay/1?from_mobile_v4=%22%3E%3Cscript%3Ealert(1)%3C/script%3E');

@@ -1,5 +1,5 @@
 // POST /auth: OAuth2 client credentials (RFC 6749 §4.4), client authenticated by HTTP Basic or form fields.
-import express, { Router, type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { ROLES, type Role } from './clients.js';
 import type { Authenticator } from './authenticate.js';
 
@@ -22,12 +22,15 @@ function basicCredentials(req: Request): { id: string; secret: string } | undefi
   return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
 }
 
-export function tokenRouter(auth: Authenticator): Router {
-  const router = Router();
+/** The token endpoint's paths: the contract's and the seeds' prefixed one. */
+export const TOKEN_PATHS = ['/auth', '/v1/parking/auth'];
+
+/** The handlers of POST TOKEN_PATHS (a route, so other requests pass it at the cost of one path match). */
+export function tokenEndpoint(auth: Authenticator): RequestHandler[] {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const json = express.json({ limit: '16kb' });
 
-  router.post(['/auth', '/v1/parking/auth'], form, json, async (req, res) => {
+  const issue: RequestHandler = async (req, res) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
     if (field('grant_type') === undefined) return fail(res, 400, 'invalid_request', 'grant_type is required (client_credentials)');
@@ -56,6 +59,6 @@ export function tokenRouter(auth: Authenticator): Router {
     const { token, expiresIn } = await auth.tokens.issue(client, scopes, auth.clock.nowMs());
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') });
-  });
-  return router;
+  };
+  return [form, json, issue];
 }

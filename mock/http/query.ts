@@ -32,7 +32,8 @@ const ALWAYS_KNOWN = new Set(['dialect']);
 
 export class QueryReader {
   readonly #query: Record<string, unknown>;
-  readonly #known = new Set<string>(ALWAYS_KNOWN);
+  /** The names read so far (a handful: an array beats a Set here). */
+  readonly #known: string[] = [];
 
   constructor(
     query: unknown,
@@ -42,12 +43,12 @@ export class QueryReader {
   }
 
   has(name: string): boolean {
-    this.#known.add(name);
+    this.#known.push(name);
     return this.#query[name] !== undefined;
   }
 
   string(name: string): string | undefined {
-    this.#known.add(name);
+    this.#known.push(name);
     const raw = this.#query[name];
     if (raw === undefined) return undefined;
     if (Array.isArray(raw)) throw badRequest(`query parameter ${name} is given more than once`);
@@ -57,9 +58,10 @@ export class QueryReader {
 
   /** Comma-separated values; a repeated parameter adds to the list. */
   list(name: string): string[] | undefined {
-    this.#known.add(name);
+    this.#known.push(name);
     const raw = this.#query[name];
     if (raw === undefined) return undefined;
+    if (typeof raw === 'string' && !raw.includes(',') && raw.trim() === raw && raw !== '') return [raw];
     const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => String(v).split(','));
     const values = parts.map((v) => v.trim()).filter((v) => v !== '');
     if (values.length === 0) throw badRequest(`query parameter ${name} is empty`);
@@ -98,7 +100,7 @@ export class QueryReader {
 
   /** Reports the parameters no reader asked for (call after every filter has been read). */
   reportUnknown(): void {
-    const unknown = Object.keys(this.#query).filter((k) => !this.#known.has(k));
+    const unknown = Object.keys(this.#query).filter((k) => !ALWAYS_KNOWN.has(k) && !this.#known.includes(k));
     if (unknown.length) warn(this.ctx, `ignored unknown query parameter ${unknown.join(', ')}`);
   }
 }

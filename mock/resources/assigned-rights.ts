@@ -5,7 +5,7 @@ import { copyShown, type Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import { warn, type RequestContext } from '../http/context.js';
 import type { Entity, PlatformStore } from '../store/platform-store.js';
-import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, narrowBy, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
+import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, narrowBy, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES, unbounded } from './filters.js';
 import { rightFromQuote } from './quotes.js';
 import type { ResourceDefinition } from './resource.js';
 import type { QueryReader } from '../http/query.js';
@@ -35,7 +35,7 @@ export function rightFilter(query: QueryReader, store: PlatformStore): (right: E
     const spec = specId ? store.rightSpecs.get(specId) : undefined;
     if (rightTypes && !rightTypes.includes(spec?.type)) return false;
     if (placeTypes && !(spec && store.placeIdsForSpec(spec).some((p) => placeTypes.includes(store.places.get(p)?.type)))) return false;
-    return inWindows(rightStartMs(right, store), instantMs(right.expiry), windows);
+    return unbounded(windows) || inWindows(rightStartMs(right, store), instantMs(right.expiry), windows);
   };
 }
 

@@ -90,6 +90,10 @@ export function readWindows(query: QueryReader): TimeWindows {
   };
 }
 
+/** No bound given: every candidate passes, and its instants need not be read. */
+export const unbounded = (w: TimeWindows): boolean =>
+  w.startBefore === undefined && w.startAfter === undefined && w.endBefore === undefined && w.endAfter === undefined;
+
 /** Inclusive bounds; a missing end means "still going" (an open session, a right without expiry). */
 export function inWindows(start: number | undefined, end: number | undefined, w: TimeWindows): boolean {
   if (w.startBefore !== undefined && (start === undefined || start > w.startBefore)) return false;

@@ -5,7 +5,7 @@ import { copyShown, isObject, type Json } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import type { Violation } from '../../spec/index.js';
 import type { Entity } from '../store/platform-store.js';
-import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, narrowBy, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES } from './filters.js';
+import { candidatesOf, CREDENTIAL_TYPES, inWindows, instantMs, narrowBy, PLACE_TYPES, placeScope, readCredentialIds, readWindows, RIGHT_TYPES, unbounded } from './filters.js';
 import type { ResourceDefinition } from './resource.js';
 import { planSessionRights } from './session-rights.js';
 
@@ -65,7 +65,7 @@ export const sessions: ResourceDefinition = {
       if (specFilter && !specsOf(session).some((s) => specFilter.includes(s))) return false;
       if (rightTypes && !specsOf(session).some((s) => rightTypes.includes(store.rightSpecs.get(s)?.type))) return false;
       if (placeTypes && !placeTypes.includes(store.places.get(session.hierarchyElement?.id)?.type)) return false;
-      return inWindows(instantMs(session.actualStart), instantMs(session.actualEnd), windows);
+      return unbounded(windows) || inWindows(instantMs(session.actualStart), instantMs(session.actualEnd), windows);
     });
   },
 

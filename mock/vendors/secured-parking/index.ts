@@ -1,4 +1,4 @@
-// Secured-parking API mock (seed 002 "Finalize Parking Session with Payment V1"), mounted at the mock's root:
+// Secured-parking API mock (seed 002 "Finalize Parking Session with Payment V1"), mounted at SECURED_PARKING_BASE:
 //   /api/car_driver/...   the driver's API (finalize, plus our extensions to create, enter, read and exit)
 //   /api/payment/pay/:id  the payment page of the finalize answer's pay_url (Netopia / EPX sandbox test cards)
 // State lives in memory and goes back to fixtures/vendors/secured-parking.json on every platform reset.
@@ -15,7 +15,11 @@ import { SecuredParkingState } from './state.js';
 export { SecuredParkingState } from './state.js';
 export { readSecuredParkingFixtures, checkSecuredParkingFixtures, SecuredParkingFixtureError } from './fixtures.js';
 
+/** Where the router is mounted: every path of the API starts with it. */
+export const SECURED_PARKING_BASE = '/api';
+
 export interface SecuredParking {
+  /** Routes relative to SECURED_PARKING_BASE. */
   router: Router;
   /** Back to the fixtures (also done on every platform reset). */
   reset(): void;
@@ -41,7 +45,7 @@ export function createSecuredParking(platform: MockPlatform, options: SecuredPar
   const driver = Router();
   driver.use(driverRouter(deps));
   driver.use(vendorErrorMiddleware());
-  router.use('/api/car_driver', driver);
-  router.use('/api/payment', paymentRouter(deps));
+  router.use('/car_driver', driver);
+  router.use('/payment', paymentRouter(deps));
   return { router, reset, state: () => state };
 }
