@@ -83,7 +83,7 @@ export class MockPlatform {
     this.clients = Array.isArray(options.clients) ? new ClientRegistry(options.clients) : ClientRegistry.fromFile(options.clients);
     this.tokens = new TokenService(options.tokenSecret);
     this.access = this.authEnabled ? new TenantPolicy(this.store, this.clients) : OPEN_ACCESS;
-    this.forwarding = { ...options.forwarding, backends: options.forwarding?.backends ?? new Map() };
+    this.forwarding = { access: this.access, ...options.forwarding, backends: options.forwarding?.backends ?? new Map() };
     this.deliveries = new DeliveryLog();
     this.dispatcher = new Dispatcher(this.deliveries, options.delivery);
     this.webhooks = new WebhookService({

@@ -9,8 +9,13 @@
 //   UC5    (--fixtures uc5) SP0001's session query is answered by the operator peer (X-NPP-Answered-By); its
 //          payment confirmation is forwarded to the operator peer, which marks the session paid; the operator
 //          failing gives 502.
+//   Harness the default suites (`test`) against a mock with its peers pass: UC5's session, posted by the harness as
+//          the operator, is known to the operator peer that answers for 220001; other SPs' sessions stay hidden.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllCli, startMock, type RunningMock } from './support/cli-process.js';
+import { killAllCli, runCli, startMock, type RunningMock } from './support/cli-process.js';
 import { actor, bearer, devClient } from './support/auth.js';
 import { jsonClient, type JsonClient } from './support/fetch-json.js';
 import { payload } from './support/payloads.js';
@@ -217,4 +222,31 @@ describe('UC5: pay on departure, answered and settled by the operator peer', () 
     expect(good.status).toBe(200);
     expect(good.headers.get('x-npp-answered-by')).toBe(uc5.operatorUrl);
   });
+});
+
+describe('the conformance harness against the mock with its peers', () => {
+  // Its own mock: the suites' sessions and deliveries would disturb the exact delivery logs asserted above.
+  let peers: WithPeers;
+  let out: string;
+  beforeAll(async () => {
+    peers = await startWithPeers([]);
+    out = mkdtempSync(join(tmpdir(), 'apds-peers-harness-'));
+  }, 30_000);
+  afterAll(async () => {
+    await peers?.mock.stop().catch(() => undefined);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('every default suite passes, UC5 included: the operator peer finds the session the harness reported as the operator', async () => {
+    const run = await runCli(['test', '--target', `${peers.mock.url}/v1/parking`, '--format', 'json', '--out', out], 60_000);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const checks = new Map<string, any>(report.suites.flatMap((s: any) => s.checks.map((c: any) => [c.id, c])));
+    const notPassed = [...checks.values()].filter((c) => c.status !== 'passed').map((c) => `${c.id} ${c.status}: ${c.message}`);
+    expect(notPassed, run.stdout).toEqual([]);
+    expect(run.code).toBe(0);
+    for (const id of ['UC5-01', 'UC5-02', 'UC5-03', 'UC5-05', 'UC5-07', 'UC5-08', 'SEC-08']) expect(checks.get(id)?.status, id).toBe('passed');
+    // UC5.2 went through the operator peer (220001 is its place), not around it.
+    const uc5 = checks.get('UC5-02').evidence.exchanges.find((e: any) => e.request.method === 'GET');
+    expect(uc5.response.headers['x-npp-answered-by']).toBe(peers.operatorUrl);
+  }, 90_000);
 });

@@ -1,13 +1,16 @@
 // UC5: a place can name its operator's back end (`operatorBackendUrl`). Session queries about such a place are
-// answered by the operator (forwarded, with a timeout: 502/504 when it fails), and session updates sent by others
-// (an SP's payment confirmation) are forwarded to it as PUT {backend}/sessions/{id}, reliably, with retries.
+// answered by the operator (forwarded, with a timeout: 502/504 when it fails; sessions the caller may not read are
+// left out), and session updates sent by others (an SP's payment confirmation) are forwarded to it as
+// PUT {backend}/sessions/{id}, reliably, with retries.
 import type { NextFunction, Request, Response } from 'express';
+import type { AccessPolicy } from '../auth/tenancy.js';
+import { isObject } from '../dialect/common.js';
 import { requestContext, sendJson } from '../http/context.js';
 import { ApiError } from '../http/errors.js';
 import { resourceByName } from '../resources/index.js';
 import type { ChangeEvent, ResourceDeps } from '../resources/resource.js';
 import type { PlatformStore } from '../store/platform-store.js';
-import type { Dialect, RequestContext } from '../http/context.js';
+import type { Dialect, Principal, RequestContext } from '../http/context.js';
 import { UNRESTRICTED } from '../http/context.js';
 import type { Dispatcher } from './dispatcher.js';
 
@@ -17,6 +20,8 @@ export interface ForwardingOptions {
   fetch?: typeof fetch;
   /** Place id → operator back-end URL, besides the places' own `operatorBackendUrl`. */
   backends?: Map<string, string>;
+  /** Who may read which stored session; without it the operator's answer passes untouched. */
+  access?: AccessPolicy;
 }
 
 /**
@@ -66,8 +71,25 @@ export function sessionQueryForwarder(store: PlatformStore, options: ForwardingO
       throw new ApiError(502, `the operator's back end at ${backend} answered with something that is not JSON`);
     }
     res.setHeader('X-NPP-Answered-By', backend);
-    sendJson(res, response.status, body);
+    sendJson(res, response.status, options.access ? withoutHiddenSessions(body, store, options.access, ctx.principal) : body);
   };
+}
+
+/**
+ * The operator answers for its whole car park, and knows nothing of the platform's tenants; the platform still
+ * tells nobody of a session it holds and they may not read (another SP's, say), as its own lists and webhooks do.
+ * Sessions only the operator knows pass as they are, and an answer with nothing to hide is passed on unchanged.
+ */
+function withoutHiddenSessions(body: unknown, store: PlatformStore, access: AccessPolicy, principal: Principal): unknown {
+  if (!isObject(body) || !Array.isArray(body.data)) return body;
+  const visible = body.data.filter((s: unknown) => {
+    const stored = isObject(s) && typeof s.id === 'string' ? store.sessions.get(s.id) : undefined;
+    return stored === undefined || access.canRead('Session', stored, principal);
+  });
+  const hidden = body.data.length - visible.length;
+  if (hidden === 0) return body;
+  const meta = isObject(body.meta) && typeof body.meta.total === 'number' ? { ...body.meta, total: Math.max(0, body.meta.total - hidden) } : body.meta;
+  return { ...body, meta, data: visible };
 }
 
 /** Session updates at a place with an operator back end, sent by someone other than an operator, go to it. */

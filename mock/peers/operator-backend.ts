@@ -1,10 +1,12 @@
 // The simulated operator back end: holds its car park's sessions (UC5: BD18SMR open at 220001), answers the
-// platform's forwarded queries, takes payment confirmations (marks the session paid), and can drive UC4 (ANPR).
+// platform's forwarded queries (also with the sessions its organisation reported to the platform, when it knows the
+// platform), takes payment confirmations (marks the session paid), and can drive UC4 (ANPR).
 import express, { type Express } from 'express';
 import { isObject, type Json } from '../dialect/common.js';
 import { credentialKey } from '../dialect/credentials.js';
 import { Recorder } from './recorder.js';
 import { PlatformClient, type PeerCredentials } from './platform-client.js';
+import { reportedSessions } from './reported-sessions.js';
 
 export interface OperatorBackendOptions {
   /** The platform's API base (…/v1/parking) for driving UC4. */
@@ -49,7 +51,7 @@ export function createOperatorBackend(options: OperatorBackendOptions = {}): Ope
   app.use(recorder.router());
   app.use(recorder.middleware());
 
-  app.get('/sessions', (req, res) => {
+  app.get('/sessions', async (req, res) => {
     const now = Date.now();
     const q = req.query as Record<string, string | undefined>;
     const vrm = q.credential_id ?? q.identifier_id;
@@ -63,6 +65,19 @@ export function createOperatorBackend(options: OperatorBackendOptions = {}): Ope
       if (endAfter !== undefined && s.actualEnd !== undefined && Date.parse(s.actualEnd) < endAfter) return false;
       return true;
     });
+    if (platform) {
+      try {
+        const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+        // The back end's own record of a session (e.g. marked paid) is the operator's truth; the platform's copy
+        // only stands in for sessions it never held.
+        for (const s of await reportedSessions(platform, query)) {
+          if (isObject(s) && !sessions.has(s.id) && (!places || places.includes(s.hierarchyElement?.id))) data.push(s);
+        }
+      } catch (err) {
+        // Still an answer (what the back end holds), as a real back end would give with its feed down.
+        res.setHeader('X-Peer-Catch-Up-Failed', (err as Error).message.replace(/[^\x20-\x7e]/g, ' ').slice(0, 200));
+      }
+    }
     res.json({ meta: { referenceInstant: Math.floor(now / 1000), offset: 0, pageSize: 100, total: data.length }, data });
   });
 

@@ -18,7 +18,7 @@ export class PlatformClient {
     readonly credentials?: PeerCredentials,
   ) {}
 
-  async #authorization(): Promise<Record<string, string>> {
+  async #authorization(signal?: AbortSignal): Promise<Record<string, string>> {
     if (!this.credentials) return {};
     if (!this.#token || this.#token.expiresAt < Date.now() + 5000) {
       const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`).toString('base64');
@@ -26,6 +26,7 @@ export class PlatformClient {
         method: 'POST',
         headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
         body: 'grant_type=client_credentials',
+        signal,
       });
       const body = (await res.json()) as { access_token?: string; expires_in?: number; error_description?: string };
       if (!res.ok || !body.access_token) throw new Error(`token for ${this.credentials.clientId} refused: ${body.error_description ?? res.status}`);
@@ -34,10 +35,10 @@ export class PlatformClient {
     return { Authorization: `Bearer ${this.#token.value}` };
   }
 
-  async request(method: string, path: string, body?: unknown): Promise<PlatformAnswer> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#authorization()) };
+  async request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<PlatformAnswer> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#authorization(signal)) };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     const text = await res.text();
     let parsed: unknown = text;
     try {
