@@ -1,6 +1,7 @@
 // The request journal: the last N requests (method, path, status, violations), in a fixed-size ring.
 import type { Request, Response } from 'express';
 import type { Violation } from '../spec/index.js';
+import { rawJsonBody } from './http/body.js';
 import type { RequestContext } from './http/context.js';
 
 export interface JournalEntry {
@@ -30,8 +31,11 @@ function redactSecrets(body: unknown): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, SECRET_KEYS.test(k) ? '(redacted)' : v]));
 }
 
-/** Kept as recorded; the ISO time is made when someone reads the journal, not on every request. */
-type StoredEntry = Omit<JournalEntry, 'time'> & { timeMs: number };
+/**
+ * Kept as recorded; the ISO time is made when someone reads the journal, not on every request, and a JSON body is
+ * kept as its text (one string rather than a tree of objects that garbage collection would copy for 1,000 requests).
+ */
+type StoredEntry = Omit<JournalEntry, 'time'> & { timeMs: number; bodyText?: string };
 
 export class RequestJournal {
   readonly #entries: (StoredEntry | undefined)[];
@@ -54,8 +58,9 @@ export class RequestJournal {
     for (let i = 0; i < this.#entries.length; i++) {
       const entry = this.#entries[(this.#next + i) % this.#entries.length];
       if (entry) {
-        const { timeMs, ...rest } = entry;
-        ordered.push({ ...rest, time: new Date(timeMs).toISOString() } as JournalEntry);
+        const { timeMs, bodyText, ...rest } = entry;
+        const body = bodyText === undefined ? {} : { body: redactSecrets(JSON.parse(bodyText)) };
+        ordered.push({ ...rest, time: new Date(timeMs).toISOString(), ...body } as JournalEntry);
       }
     }
     return ordered.slice(Math.max(0, ordered.length - limit));
@@ -85,9 +90,12 @@ export class RequestJournal {
     if (res.locals.violations) entry.violations = res.locals.violations;
     if (ctx?.warnings.length) entry.warnings = ctx.warnings;
     if (req.body !== undefined && typeof req.body !== 'string') {
-      const length = Number(req.headers['content-length'] ?? 0);
-      if (length <= MAX_KEPT_BODY_BYTES) entry.body = redactSecrets(req.body);
-      else entry.bodyOmitted = `${length} bytes`;
+      const text = rawJsonBody(req);
+      // A chunked body has no Content-Length.
+      const length = text !== undefined ? Buffer.byteLength(text) : Number(req.headers['content-length'] ?? 0);
+      if (length > MAX_KEPT_BODY_BYTES) entry.bodyOmitted = `${length} bytes`;
+      else if (text !== undefined) entry.bodyText = text;
+      else entry.body = redactSecrets(req.body);
     }
     this.record(entry);
   }

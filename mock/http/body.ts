@@ -7,6 +7,13 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json$|^application\/merge-patch\+json$/i;
 
+const RAW_JSON = Symbol('rawJsonBody');
+
+/** The text a JSON body was parsed from (for the request journal, which keeps that rather than the parsed tree). */
+export function rawJsonBody(req: Request): string | undefined {
+  return (req as Request & { [RAW_JSON]?: string })[RAW_JSON];
+}
+
 const readText = express.text({ type: () => true, limit: BODY_LIMIT_BYTES, defaultCharset: 'utf-8' });
 
 export function jsonBody() {
@@ -25,6 +32,7 @@ export function jsonBody() {
       }
       try {
         req.body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+        (req as Request & { [RAW_JSON]?: string })[RAW_JSON] = text;
       } catch (parseError) {
         const message = (parseError as Error).message;
         if (/prototype/i.test(message)) {
