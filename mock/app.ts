@@ -36,7 +36,12 @@ export interface AppOptions {
   anySpec?: AnySpec;
 }
 
-function apiRouter(platform: MockPlatform, anySpec: AnySpec | undefined): Router {
+/**
+ * The API: `front` answers the resource collections (`/places`, `/rights/assigned/…`, under both API_PREFIXES)
+ * straight from the app, in one lookup and one router, first after the bookkeeping (no other mount has their
+ * paths); `router` (mounted at API_PREFIXES) has the rest.
+ */
+function api(platform: MockPlatform, anySpec: AnySpec | undefined): { front: RequestHandler; router: Router } {
   const requirements = operationRequirements(loadOpenApi(), { strictScopes: platform.strictScopes });
   const guard = (method: string, template: string) => {
     const key = `${method} ${template}`;
@@ -55,9 +60,27 @@ function apiRouter(platform: MockPlatform, anySpec: AnySpec | undefined): Router
     guard,
     emit: (e) => platform.emit(e),
   };
+  const authenticated = anySpec ? lenientAuthentication(authenticate(platform), anySpec) : authenticate(platform);
+  const collections = collectionRoutes(deps, platform);
+  const body = jsonBody();
+
+  const front: RequestHandler = (req, res, next) => {
+    const routes = collections.for(req.path);
+    if (!routes) return next();
+    body(req, res, (bodyError?: unknown) => {
+      if (bodyError) return next(bodyError);
+      // After a body has been read this runs outside Express's own try/catch: a credentials error thrown here must
+      // become next(err), not an uncaught exception. (The routes catch their own errors.)
+      try {
+        authenticated(req, res, (err?: unknown) => (err ? next(err) : routes(req, res, next)));
+      } catch (err) {
+        next(err);
+      }
+    });
+  };
+
   const router = Router();
-  router.use(anySpec ? lenientAuthentication(authenticate(platform), anySpec) : authenticate(platform));
-  router.use(collectionDispatcher(deps, platform));
+  router.use(authenticated);
   router.use(webhookRouter({ store: platform.store, schemas: platform.schemas, dispatcher: platform.dispatcher }));
   router.use(quoteRouter(deps)); // APDS /quotes (E40)
   router.use(observabilityRouter({ ...deps, metrics: platform.metrics, dispatcher: platform.dispatcher, deliveries: platform.deliveries })); // NPP /observability (E35, E36)
@@ -72,31 +95,33 @@ function apiRouter(platform: MockPlatform, anySpec: AnySpec | undefined): Router
     if (!target) throw notFound(`no right specification or assigned right ${idOf(req)}`);
     warn(ctx, `/rights/${idOf(req)} is not a contract path: answered as ${target.path}/${idOf(req)}`);
     req.url = `${target.path}/${encodeURIComponent(idOf(req))}${req.url.slice(req.url.indexOf('?') >= 0 ? req.url.indexOf('?') : req.url.length)}`;
-    router(req, res, next);
+    collections.for(target.path)!(req, res, next);
   });
-  return router;
+  return { front, router };
 }
 
 /**
- * Hands each request under a collection path (`/places`, `/rights/assigned/…`) to that resource's routes in one
- * lookup, instead of a walk through every resource's router. Case-insensitive like Express's own matching.
+ * Each resource's routes at their full paths under every API prefix, and the lookup that hands a request under a
+ * collection path to them. Case-insensitive like Express's own matching.
  */
-function collectionDispatcher(deps: ResourceDeps, platform: MockPlatform): RequestHandler {
+function collectionRoutes(deps: ResourceDeps, platform: MockPlatform): { for(path: string): Router | undefined } {
+  const prefixes = API_PREFIXES.map((p) => p.replace(/\/$/, ''));
   const collections = RESOURCES.map((def) => {
-    let routes = resourceRouter(def, deps);
+    const routes = Router();
     if (def.path === '/sessions') {
       // UC5: a session search about a place with an operator back end is answered by that back end.
-      const forwarded = Router();
-      forwarded.get('/sessions', deps.guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
-      forwarded.use(routes);
-      routes = forwarded;
+      routes.get(prefixes.map((p) => `${p}/sessions`), deps.guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
     }
-    return { path: def.path, prefix: `${def.path}/`, routes };
+    return { path: def.path, prefix: `${def.path}/`, routes: resourceRouter(def, deps, prefixes, routes) };
   });
-  return (req, res, next) => {
-    const path = req.path.toLowerCase();
-    for (const c of collections) if (path === c.path || path.startsWith(c.prefix)) return c.routes(req, res, next);
-    next();
+  const mounts = prefixes.filter((p) => p !== '').map((p) => `${p}/`);
+  return {
+    for(path) {
+      let rest = path.toLowerCase();
+      for (const m of mounts) if (rest.startsWith(m)) rest = rest.slice(m.length - 1);
+      for (const c of collections) if (rest === c.path || rest.startsWith(c.prefix)) return c.routes;
+      return undefined;
+    },
   };
 }
 
@@ -118,6 +143,8 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
     });
     context(req, res, next);
   });
+  const { front, router } = api(platform, options.anySpec);
+  app.use(front);
   app.post(TOKEN_PATHS, ...tokenEndpoint(platform));
   app.use(SECURED_PARKING_BASE, createSecuredParking(platform).router); // vendor API of seed 002 (spec/secured-parking.yaml): own body parsing (forms) and errors, so before jsonBody
   app.use(jsonBody());
@@ -125,8 +152,7 @@ export function createApp(platform: MockPlatform, options: AppOptions = {}): Exp
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, loadOpenApi()));
   app.use('/__admin', adminRouter(platform));
   app.use(COORD_BASE, coordRouter(platform)); // vendor API of seed 003 (spec/coord.yaml), before the root mount
-  const api = apiRouter(platform, options.anySpec);
-  for (const prefix of API_PREFIXES) app.use(prefix, api);
+  for (const prefix of API_PREFIXES) app.use(prefix, router);
   if (options.anySpec) app.use(options.anySpec.handler()); // `mock --spec`: what none of our routes took (never /__admin)
 
   app.use((req) => {

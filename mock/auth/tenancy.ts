@@ -66,8 +66,8 @@ export class TenantPolicy implements AccessPolicy {
 
   /** Places named in the client's file, their children, and places the organisation created. */
   #runsPlace(principal: Principal, placeId: string): boolean {
-    const listed = new Set(this.clients.get(principal.clientId)?.places ?? []);
-    return this.store.placeWithAncestors(placeId).some((id) => listed.has(id) || this.#owner('places', id) === principal.organisation);
+    const listed = this.clients.get(principal.clientId)?.places ?? [];
+    return this.store.placeWithAncestors(placeId).some((id) => listed.includes(id) || this.#owner('places', id) === principal.organisation);
   }
 
   #runsNewPlace(principal: Principal, place: Entity): boolean {

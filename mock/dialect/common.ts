@@ -46,10 +46,12 @@ const SLOPPY_INSTANT = /^(\d{4}-\d{2}-\d{2})(?:T\s+|\s+T?\s*)(\d{2}:\d{2}(?::\d{
 const ZONELESS_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 const BROKEN_MINUTES = /^PTM(\d+)M$/;
 
-function normaliseString(value: string, path: string, ctx: RequestContext): string {
+/** `key` under `parent`, or `parent` itself: the path a warning names, made only when there is one. */
+function normaliseString(value: string, ctx: RequestContext, parent: string, key?: string | number): string {
   // Only dates (a digit first) and durations (P…) can be sloppy: everything else skips the patterns.
   const first = value.charCodeAt(0);
   if (!((first >= 48 && first <= 57) || first === 80)) return value;
+  const path = key === undefined ? parent || '/' : `${parent}/${key}`;
   const sloppy = SLOPPY_INSTANT.exec(value) ?? ZONELESS_INSTANT.exec(value);
   if (sloppy) {
     const [, date, time, zone] = sloppy;
@@ -70,17 +72,23 @@ function normaliseString(value: string, path: string, ctx: RequestContext): stri
  * language maps under multilingual keys, zone-less or spaced timestamps, `PTM3M`.
  */
 export function normaliseDeep(value: unknown, ctx: RequestContext, path = ''): unknown {
-  if (typeof value === 'string') return normaliseString(value, path || '/', ctx);
-  if (Array.isArray(value)) return value.map((v, i) => normaliseDeep(v, ctx, `${path}/${i}`));
+  if (typeof value === 'string') return normaliseString(value, ctx, path);
+  if (Array.isArray(value)) return value.map((v, i) => normaliseChild(v, ctx, path, i));
   if (!isObject(value)) return value;
   const out: Json = {};
-  for (const [key, v] of Object.entries(value)) {
-    let next = normaliseDeep(v, ctx, `${path}/${key}`);
+  for (const key of Object.keys(value)) {
+    let next = normaliseChild(value[key], ctx, path, key);
     if (MULTILINGUAL_KEYS.has(key)) next = toMultilingual(next);
     else if (key === 'aliases' && Array.isArray(next)) next = next.map(toMultilingual);
     out[key] = next;
   }
   return out;
+}
+
+/** The path of a child is only made for a container (or a warning): most children are plain leaves. */
+function normaliseChild(value: unknown, ctx: RequestContext, parent: string, key: string | number): unknown {
+  if (typeof value === 'string') return normaliseString(value, ctx, parent, key);
+  return value === null || typeof value !== 'object' ? value : normaliseDeep(value, ctx, `${parent}/${key}`);
 }
 
 /** The inverse for output in the flows dialect: multilingual arrays back to language maps. */

@@ -16,9 +16,15 @@ export function rawJsonBody(req: Request): string | undefined {
 
 const readText = express.text({ type: () => true, limit: BODY_LIMIT_BYTES, defaultCharset: 'utf-8' });
 
+const READ = Symbol('bodyRead');
+
+/** Reads a request's body once however many routers it passes (the app's collection routes read it first). */
 export function jsonBody() {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' || req.method === 'OPTIONS') return next();
+    const marked = req as Request & { [READ]?: true };
+    if (marked[READ]) return next();
+    marked[READ] = true;
     readText(req, res, (err?: unknown) => {
       if (err) return next(err);
       const text = typeof req.body === 'string' ? req.body : '';
@@ -31,7 +37,10 @@ export function jsonBody() {
         return next(new ApiError(415, `unsupported media type ${mediaType}: send application/json`));
       }
       try {
-        req.body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+        // secure-json-parse scans the whole text twice for prototype keys; a text in which no such key can hide
+        // (no __proto__, no constructor, no \u escape to spell one) is parsed as it is.
+        const suspect = text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
+        req.body = suspect ? sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }) : JSON.parse(text);
         (req as Request & { [RAW_JSON]?: string })[RAW_JSON] = text;
       } catch (parseError) {
         const message = (parseError as Error).message;

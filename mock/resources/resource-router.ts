@@ -26,11 +26,13 @@ function requireObjectBody(req: Request): Json {
   return req.body;
 }
 
-/** The routes of one resource at their full paths (`/places`, `/places/:id`); the API router sends it the requests under def.path. */
-export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps): Router {
-  const router = Router();
-  const collectionPath = def.path;
-  const memberPath = `${def.path}/:id`;
+/**
+ * The routes of one resource at their full paths under each of `prefixes` (`/places`, `/v1/parking/places/:id`),
+ * added to `router` (after routes it may already have); the app hands it the requests under those paths.
+ */
+export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, prefixes: readonly string[] = [''], router: Router = Router()): Router {
+  const collectionPath = prefixes.map((p) => `${p}${def.path}`);
+  const memberPath = prefixes.map((p) => `${p}${def.path}/:id`);
   const collection = def.collection(deps.store);
 
   const validate = (entity: Entity) => {
