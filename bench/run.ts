@@ -1,11 +1,11 @@
 // `npm run bench`: throughput, latency and memory of the mock against bare Express / node:http baselines measured
 // in the same run. Markdown to stdout, JSON to bench/results/latest.json, progress to stderr.
-// Env: BENCH_DURATION=<s> (default 5), BENCH_QUICK=1 (1 s runs, smoke test), BENCH_CONNECTIONS (default 16),
-// BENCH_ONLY=<key,key> (run some scenarios, `memory`, `ready`, `fanout`; ratios need bare-express), BENCH_PROFILE=1 (--cpu-prof the mock children
+// Env: BENCH_DURATION=<s> (default 10), BENCH_QUICK=1 (1 s runs, smoke test), BENCH_CONNECTIONS (default 16),
+// BENCH_ONLY=<key,key> (run some scenarios, `memory`, `ready`, `fanout`), BENCH_PROFILE=1 (--cpu-prof the server children
 // into bench/results/profiles/).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { MEMORY_RIGHTS, MEMORY_SESSIONS, runMemory, runReady, runScenario, type ScenarioResult } from './lib/measure.js';
+import { MEMORY_RIGHTS, MEMORY_SESSIONS, runMemory, runReady, runScenario, startReference, type ScenarioResult } from './lib/measure.js';
 import { machineInfo, renderMarkdown, summarize } from './lib/report.js';
 import { CONNECTIONS, DURATION_S, log, ONLY, PROFILE, QUICK, root, WARMUP_S } from './lib/settings.js';
 import { captureMockAnswer, PLACE_PATH, SCENARIOS } from './scenarios/api.js';
@@ -19,8 +19,14 @@ async function main(): Promise<void> {
   log(`captured GET ${PLACE_PATH}: ${answer.body.length} B, ${answer.contentType}`);
   const baselineEnv = { BENCH_BODY_B64: answer.body.toString('base64'), BENCH_CONTENT_TYPE: answer.contentType };
 
+  const chosen = SCENARIOS.filter((s) => !ONLY || ONLY.includes(s.key));
+  const reference = chosen.some((s) => s.server === 'mock') ? await startReference(baselineEnv) : undefined;
   const results: ScenarioResult[] = [];
-  for (const s of SCENARIOS) if (!ONLY || ONLY.includes(s.key)) results.push(await runScenario(s, baselineEnv));
+  try {
+    for (const s of chosen) results.push(await runScenario(s, baselineEnv, reference));
+  } finally {
+    await reference?.server.stop();
+  }
   const memory = !ONLY || ONLY.includes('memory') ? await runMemory() : { sessions: MEMORY_SESSIONS, rights: MEMORY_RIGHTS, error: 'skipped (BENCH_ONLY)' };
   const ready = !ONLY || ONLY.includes('ready') ? await runReady() : { runsMs: [], medianMs: NaN, error: 'skipped (BENCH_ONLY)' };
   const fanout: FanoutResult | undefined =

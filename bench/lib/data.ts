@@ -11,13 +11,42 @@ export const SPREAD_DEGREES = 0.5;
 
 type Json = Record<string, any> & { id: string; version: number };
 
-/** `count` canonical parking places spread uniformly over ±0.5° around Manchester (53.48, -2.24). */
+/** The geo scenarios' search: 1 km around Manchester city centre. */
+export const GEO_SEARCH = { latitude: 53.4806, longitude: -2.2428, radiusMetres: 1000 } as const;
+/** Places inside the search whatever the count, so every geo scenario's answer is the same: only the data grows. */
+export const PLACES_IN_SEARCH = 6;
+/** The other places keep this far from the search centre. */
+const CLEARANCE_METRES = 1500;
+const METRES_PER_DEGREE = 111_195;
+
+const metresBetween = (lat1: number, lon1: number, lat2: number, lon2: number) => {
+  const dLat = (lat2 - lat1) * METRES_PER_DEGREE;
+  const dLon = (lon2 - lon1) * METRES_PER_DEGREE * Math.cos((((lat1 + lat2) / 2) * Math.PI) / 180);
+  return Math.hypot(dLat, dLon);
+};
+
+/**
+ * `count` canonical parking places: PLACES_IN_SEARCH of them 150–750 m from the search centre, the rest spread
+ * uniformly over ±0.5° around Manchester (53.48, -2.24) outside a 1.5 km clearance. The answer to the geo search
+ * stays the same as the store grows, so flatness measures the index, not the answer's size.
+ */
 export function syntheticPlaces(count: number, seed = SEED): Json[] {
   const random = rng(seed);
   const out: Json[] = [];
   for (let i = 0; i < count; i++) {
-    const latitude = CENTRE.latitude + (random() * 2 - 1) * SPREAD_DEGREES;
-    const longitude = CENTRE.longitude + (random() * 2 - 1) * SPREAD_DEGREES;
+    let latitude: number;
+    let longitude: number;
+    if (i < PLACES_IN_SEARCH) {
+      const metres = 150 + 120 * i;
+      const bearing = (i * 60 * Math.PI) / 180;
+      latitude = GEO_SEARCH.latitude + (metres * Math.cos(bearing)) / METRES_PER_DEGREE;
+      longitude = GEO_SEARCH.longitude + (metres * Math.sin(bearing)) / (METRES_PER_DEGREE * Math.cos((GEO_SEARCH.latitude * Math.PI) / 180));
+    } else {
+      do {
+        latitude = CENTRE.latitude + (random() * 2 - 1) * SPREAD_DEGREES;
+        longitude = CENTRE.longitude + (random() * 2 - 1) * SPREAD_DEGREES;
+      } while (metresBetween(latitude, longitude, GEO_SEARCH.latitude, GEO_SEARCH.longitude) < CLEARANCE_METRES);
+    }
     out.push({
       id: `bench-place-${i}`,
       version: 1,

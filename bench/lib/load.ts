@@ -1,5 +1,5 @@
-// Drives autocannon against one server: a warm-up run (discarded), then the measured run, bounded in time.
-// Latencies are collected from every response (autocannon's histogram rounds to whole ms; ours keeps µs).
+// Drives autocannon against one server for a given time, bounded. Latencies are collected from every response
+// (autocannon's histogram rounds to whole ms; ours keeps µs), so stretches of load can be merged.
 import autocannon, { type AutocannonRequest } from 'autocannon';
 
 export interface LoadOptions {
@@ -25,13 +25,20 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
 
-function runOnce(options: LoadOptions, durationS: number): Promise<LoadResult> {
+export interface Stretch extends LoadResult {
+  /** Every response's latency, ms, ascending. */
+  latencies: Float64Array;
+  seconds: number;
+}
+
+/** One stretch of load. */
+export function runLoad(options: LoadOptions, durationS: number): Promise<Stretch> {
   const request: AutocannonRequest = { method: options.method ?? 'GET', path: options.path, headers: options.headers };
   if (options.setupRequest) request.setupRequest = options.setupRequest;
   const latencies: number[] = [];
@@ -45,9 +52,12 @@ function runOnce(options: LoadOptions, durationS: number): Promise<LoadResult> {
         const elapsedS = (performance.now() - started) / 1000;
         const sorted = Float64Array.from(latencies).sort();
         const non2xx = Object.entries(statusCodes).reduce((n, [code, c]) => (code.startsWith('2') ? n : n + c), 0);
+        const seconds = Math.min(elapsedS, result.duration || elapsedS);
         resolve({
+          latencies: sorted,
+          seconds,
           requests: latencies.length,
-          reqPerSec: latencies.length / Math.min(elapsedS, result.duration || elapsedS),
+          reqPerSec: latencies.length / seconds,
           p50Ms: percentile(sorted, 50),
           p99Ms: percentile(sorted, 99),
           non2xx,
@@ -66,8 +76,8 @@ function runOnce(options: LoadOptions, durationS: number): Promise<LoadResult> {
 
 /** Warm-up (results dropped), `between` (e.g. reset the RSS peak), then the measured run. */
 export async function load(options: LoadOptions, between?: () => Promise<void>): Promise<LoadResult & { warmup: LoadResult }> {
-  const warmup = await runOnce(options, options.warmupS);
+  const { latencies: _warmupLatencies, seconds: _warmupSeconds, ...warmup } = await runLoad(options, options.warmupS);
   await between?.();
-  const measured = await runOnce(options, options.durationS);
+  const { latencies: _latencies, seconds: _seconds, ...measured } = await runLoad(options, options.durationS);
   return { ...measured, warmup };
 }

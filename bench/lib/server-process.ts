@@ -22,6 +22,8 @@ export interface ServerProcess {
   rss(): Promise<RssReport>;
   /** Restarts the sampled RSS peak; answers the report as it was just before. */
   resetPeak(): Promise<RssReport>;
+  /** Sends `{type, ...payload}` and waits for the child's message of that type. */
+  ask(type: string, payload: Record<string, unknown>): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export function serverScript(name: string): string {
   return fileURLToPath(new URL(`../servers/${name}.js`, import.meta.url));
 }
 
-function request<T>(child: ChildProcess, type: string): Promise<T> {
+function request<T>(child: ChildProcess, type: string, payload: Record<string, unknown> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
@@ -45,7 +47,7 @@ function request<T>(child: ChildProcess, type: string): Promise<T> {
       resolve(message as T);
     };
     child.on('message', onMessage);
-    child.send({ type });
+    child.send({ ...payload, type });
   });
 }
 
@@ -98,6 +100,7 @@ export async function startServer(name: string, args: string[] = [], options: { 
       readyMs: line.ms,
       rss: () => request<RssReport>(child, 'rss'),
       resetPeak: () => request<RssReport>(child, 'reset-peak'),
+      ask: (type, payload) => request<unknown>(child, type, payload),
       stop,
     };
   } catch (err) {

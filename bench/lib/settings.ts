@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
-export const DURATION_S = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 5));
+export const DURATION_S = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 10));
 export const WARMUP_S = 1;
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 export const READY_RUNS = 3;

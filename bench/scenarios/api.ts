@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { AutocannonRequest } from 'autocannon';
 import { startMockPlatform } from '../../mock/server.js';
-import { RIGHT_PLACE, vrm } from '../lib/data.js';
+import { GEO_SEARCH, PLACES_IN_SEARCH, RIGHT_PLACE, vrm } from '../lib/data.js';
 import { fetchBounded, root, type Headers } from '../lib/settings.js';
 
 // Access control is on by default: callers use the shipped development clients (fixtures/clients.json).
@@ -59,17 +59,34 @@ export interface Scenario {
   /** How the caller authenticates, for the table. */
   authNote?: string;
   setupRequest?: () => AutocannonRequest['setupRequest'];
-  /** One request before the load: what it found (and whether that is what the scenario needs). */
-  probe?: (url: string, headers: Headers) => Promise<{ note: string; ok: boolean }>;
+  /** The Express route the paired bare Express answers this scenario's requests on (with the probe's answer). */
+  baselineRoute: string;
+  /** One request before the load: what it found (and whether that is what the scenario needs), and the answer. */
+  probe?: (url: string, headers: Headers) => Promise<Probe>;
   /** A check after the load (e.g. no auto-created right). */
   after?: (url: string, headers: Headers) => Promise<{ note: string; ok: boolean }>;
 }
 
-const GEO_PATH = '/places?latitude=53.4806&longitude=-2.2428&radius=1000';
-const getJson = async (url: string, headers: Headers) => {
-  const res = await fetchBounded(url, { headers });
-  return { status: res.status, body: (await res.json()) as { meta?: { total?: number } } };
+export interface RecordedAnswer {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface Probe {
+  note: string;
+  ok: boolean;
+  answer?: RecordedAnswer;
+}
+
+const GEO_PATH = `/places?latitude=${GEO_SEARCH.latitude}&longitude=${GEO_SEARCH.longitude}&radius=${GEO_SEARCH.radiusMetres}`;
+/** A request whose answer is kept as received (bytes and all) and read as JSON. */
+const fetchAnswer = async (url: string, init: RequestInit) => {
+  const res = await fetchBounded(url, init);
+  const answer: RecordedAnswer = { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: Buffer.from(await res.arrayBuffer()) };
+  return { status: res.status, body: JSON.parse(answer.body.toString('utf8')) as { meta?: { total?: number } }, answer };
 };
+const getJson = (url: string, headers: Headers) => fetchAnswer(url, { headers });
 
 const geoScenario = (places: number, label: string): Scenario => ({
   key: `geo-${places}`,
@@ -78,11 +95,12 @@ const geoScenario = (places: number, label: string): Scenario => ({
   args: ['--empty', '--places', String(places)],
   records: `${places} places (no fixtures)`,
   path: GEO_PATH,
+  baselineRoute: '/places',
   auth: apiKey(SP),
   authNote: `X-MCC-Access-Token (${SP})`,
   probe: async (url, headers) => {
-    const { status, body } = await getJson(url + GEO_PATH, headers);
-    return { note: `${body.meta?.total} places in radius`, ok: status === 200 };
+    const { status, body, answer } = await getJson(url + GEO_PATH, headers);
+    return { note: `${body.meta?.total} places in radius, ${answer.body.length} B`, ok: status === 200 && body.meta?.total === PLACES_IN_SEARCH, answer };
   },
 });
 
@@ -94,6 +112,7 @@ const vrmScenario = (rights: number, label: string): Scenario => ({
   args: ['--rights', String(rights)],
   records: `fixtures + ${rights} rights`,
   path: vrmPath(vrm(0)),
+  baselineRoute: '/rights/assigned',
   auth: apiKey(EP),
   authNote: `X-MCC-Access-Token (${EP})`,
   // rotating VRMs: a stride co-prime with most sizes walks the whole set
@@ -102,8 +121,8 @@ const vrmScenario = (rights: number, label: string): Scenario => ({
     return (request) => ({ ...request, path: vrmPath(vrm((n++ * 7919) % rights)) });
   },
   probe: async (url, headers) => {
-    const { status, body } = await getJson(url + vrmPath(vrm(rights - 1)), headers);
-    return { note: `${body.meta?.total} right for ${vrm(rights - 1)}`, ok: status === 200 && body.meta?.total === 1 };
+    const { status, body, answer } = await getJson(url + vrmPath(vrm(rights - 1)), headers);
+    return { note: `${body.meta?.total} right for ${vrm(rights - 1)}, ${answer.body.length} B`, ok: status === 200 && body.meta?.total === 1, answer };
   },
 });
 
@@ -122,6 +141,7 @@ function sessionScenario(): Scenario {
     records: 'default + BD18SMR right',
     method: 'POST',
     path: '/v1/parking/sessions',
+    baselineRoute: '/v1/parking/sessions',
     headers,
     auth: apiKey(SP),
     authNote: `X-MCC-Access-Token (${SP})`,
@@ -130,8 +150,8 @@ function sessionScenario(): Scenario {
       return (request) => ({ ...request, body: bodyFor(`bench-${n++}`) });
     },
     probe: async (url, auth) => {
-      const res = await fetchBounded(`${url}/v1/parking/sessions`, { method: 'POST', headers: { ...headers, ...auth }, body: bodyFor('bench-probe') });
-      return { note: `probe POST → ${res.status}`, ok: res.status === 201 };
+      const { status, answer } = await fetchAnswer(`${url}/v1/parking/sessions`, { method: 'POST', headers: { ...headers, ...auth }, body: bodyFor('bench-probe') });
+      return { note: `probe POST → ${status}`, ok: status === 201, answer };
     },
     after: async (url, auth) => {
       const { body } = await getJson(`${url}/rights/assigned?credential_id=BD18SMR&place=${RIGHT_PLACE}`, auth);
@@ -140,13 +160,12 @@ function sessionScenario(): Scenario {
   };
 }
 
-const placeProbe = async (url: string, headers: Headers) => {
-  const res = await fetchBounded(url + PLACE_PATH, { headers });
-  const bytes = (await res.arrayBuffer()).byteLength;
-  return { note: `${res.status}, ${bytes} B`, ok: res.status === 200 };
+const placeProbe = async (url: string, headers: Headers): Promise<Probe> => {
+  const { status, answer } = await getJson(url + PLACE_PATH, headers);
+  return { note: `${status}, ${answer.body.length} B`, ok: status === 200, answer };
 };
 
-const placeRead = { path: PLACE_PATH, probe: placeProbe, auth: apiKey(SP), authNote: `X-MCC-Access-Token (${SP})` };
+const placeRead = { path: PLACE_PATH, baselineRoute: '/v1/parking/places/:id', probe: placeProbe, auth: apiKey(SP), authNote: `X-MCC-Access-Token (${SP})` };
 export const SCENARIOS: Scenario[] = [
   // the baselines get the same header as the mock's read (they ignore it)
   { key: 'bare-http', label: 'baseline: bare node:http', server: 'bare-http', ...placeRead, authNote: '(header sent, ignored)' },
