@@ -7,7 +7,6 @@ export const isObject = (v: unknown): v is Json => v !== null && typeof v === 'o
 
 const LANGUAGE = /^[a-z]{2}$/;
 
-/** `{"en": "Piazza"}` — the seed's multilingual form. */
 /** A shallow copy without the keys `hidden` picks: copying is cheaper than `delete`, which makes an object a slow dictionary. */
 export function copyShown(source: Json, hidden: (key: string) => boolean): Json {
   const out: Json = {};
@@ -15,6 +14,7 @@ export function copyShown(source: Json, hidden: (key: string) => boolean): Json 
   return out;
 }
 
+/** `{"en": "Piazza"}` — the seed's multilingual form. */
 export function isLanguageMap(v: unknown): v is Record<string, string> {
   if (!isObject(v)) return false;
   const keys = Object.keys(v);
