@@ -12,7 +12,6 @@ import { packageRoot } from '../spec/package-root.js';
 export const COORD_BASE = '/v1/access/parking';
 export const TEST_USER = '00000000-0000-0000-0000-000000000000';
 export const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The seed's list example (GET /{location_id}/session and GET /session). */
 export const LIST_EXAMPLE = [

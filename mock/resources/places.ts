@@ -1,6 +1,6 @@
 // /places: the place hierarchy with geo search, occupancy (expand=occupancy) and the derived links to right specs.
 import { flowsPlace, canonicalPlace } from '../dialect/places.js';
-import { copyShown, isObject, type Json } from '../dialect/common.js';
+import { copyShown, isObject } from '../dialect/common.js';
 import { badRequest } from '../http/errors.js';
 import type { Entity } from '../store/platform-store.js';
 import { candidatesOf, PLACE_TYPES, readGeo, RIGHT_TYPES } from './filters.js';
