@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
+import { onlyLoopback } from './support/network.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockPlatform, type RunningMockPlatform } from '../mock/server.js';
 import { makeApp } from './support/app.js';
@@ -160,12 +161,7 @@ describe('odd operator answers', () => {
 
 describe("a place's own operatorBackendUrl (and its ancestors')", () => {
   const BACKEND = 'http://127.0.0.1:65532';
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/^127\.0\.0\.1:(?!65532)/);
-  });
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  onlyLoopback(65532);
 
   it('forwards queries about the place and about the places below it', async () => {
     const { http } = makeApp();

@@ -4,7 +4,8 @@
 // produces, retries with exponential spacing (`delivery: {random: () => 0.5, baseDelayMs: 50}`) as seen in
 // /__admin/deliveries, and asynchrony: the API answers before (and no slower because of) the delivery.
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { onlyLoopback } from './support/network.js';
+import { describe, expect, it } from 'vitest';
 import { makeApp, SEED_NOW } from './support/app.js';
 import { payload } from './support/payloads.js';
 import { ARNDALE, bumpPlace, DEANSGATE, hmac, settle, subscribe, UC4_RIGHT, UC4_SESSION } from './support/webhooks.js';
@@ -30,16 +31,7 @@ function hooks(path: string, status: (i: number) => number = () => 200) {
   return { hits, scope };
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/^127\.0\.0\.1:(?!65531)/);
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+onlyLoopback(65531);
 
 describe('one delivery, exactly', () => {
   it('PUTs the changed object as GET shows it, with event id, topic, subscription id, attempt and an HMAC signature', async () => {

@@ -6,7 +6,8 @@
 // logged and counted); forget() on delete; idle().
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { onlyLoopback } from './support/network.js';
+import { describe, expect, it } from 'vitest';
 import { DeliveryLog } from '../mock/events/delivery-log.js';
 import { Dispatcher, signature, type DispatcherOptions, type DeliveryTarget } from '../mock/events/dispatcher.js';
 import { waitUntil } from './support/receiver.js';
@@ -44,16 +45,7 @@ function scope(method: 'put' | 'post', path: string, statuses: number[], hits: H
 const target = (over: Partial<DeliveryTarget> = {}): DeliveryTarget => ({ subscriptionId: 'sub-1', url: `${HOST}/hook`, method: 'PUT', ...over });
 const gaps = (hits: Hit[]) => hits.slice(1).map((h, i) => h.at - hits[i]!.at);
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/^127\.0\.0\.1:(?!65531)/);
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+onlyLoopback(65531);
 
 describe('Dispatcher: one delivery', () => {
   it('sends the body as is with the event headers, and an HMAC-SHA256 signature of the exact body', async () => {
