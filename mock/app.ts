@@ -18,7 +18,7 @@ import type { MockPlatform } from './platform.js';
 import { assignedRights } from './resources/assigned-rights.js';
 import { RESOURCES } from './resources/index.js';
 import type { ResourceDeps } from './resources/resource.js';
-import { resourceRouter } from './resources/resource-router.js';
+import { resourceRouter, runChain, type HandlerChain } from './resources/resource-router.js';
 import { rightSpecs } from './resources/right-specs.js';
 import { quoteRouter } from './resources/quotes.js';
 import { observabilityRouter } from './observability/routes.js';
@@ -65,14 +65,19 @@ function api(platform: MockPlatform, anySpec: AnySpec | undefined): { front: Req
   const body = jsonBody();
 
   const front: RequestHandler = (req, res, next) => {
-    const routes = collections.for(req.path);
-    if (!routes) return next();
+    const target = collections.route(req);
+    if (!target) return next();
     body(req, res, (bodyError?: unknown) => {
       if (bodyError) return next(bodyError);
       // After a body has been read this runs outside Express's own try/catch: a credentials error thrown here must
       // become next(err), not an uncaught exception. (The routes catch their own errors.)
       try {
-        authenticated(req, res, (err?: unknown) => (err ? next(err) : routes(req, res, next)));
+        authenticated(req, res, (err?: unknown) => {
+          if (err) return next(err);
+          if (!target.chain) return target.router(req, res, next);
+          if (target.id !== undefined) req.params = { id: target.id };
+          runChain(target.chain, req, res, next);
+        });
       } catch (err) {
         next(err);
       }
@@ -95,34 +100,53 @@ function api(platform: MockPlatform, anySpec: AnySpec | undefined): { front: Req
     if (!target) throw notFound(`no right specification or assigned right ${idOf(req)}`);
     warn(ctx, `/rights/${idOf(req)} is not a contract path: answered as ${target.path}/${idOf(req)}`);
     req.url = `${target.path}/${encodeURIComponent(idOf(req))}${req.url.slice(req.url.indexOf('?') >= 0 ? req.url.indexOf('?') : req.url.length)}`;
-    collections.for(target.path)!(req, res, next);
+    collections.router(target.path)!(req, res, next);
   });
   return { front, router };
 }
 
+/** Where `front` sends a request: the collection's router, or straight to the chain of the route it asks for. */
+interface CollectionTarget {
+  router: Router;
+  chain?: HandlerChain;
+  /** The member id of a direct `GET …/{id}` (what the router would have put in req.params). */
+  id?: string;
+}
+
 /**
  * Each resource's routes at their full paths under every API prefix, and the lookup that hands a request under a
- * collection path to them. Case-insensitive like Express's own matching.
+ * collection path to them (case-insensitive like Express's own matching). The requests that carry the load (GET and
+ * POST on a collection, GET on a member) at a path spelled exactly as the routes are go straight to their route's
+ * chain; any other spelling (case, trailing slash, %-escapes) and method walks the router.
  */
-function collectionRoutes(deps: ResourceDeps, platform: MockPlatform): { for(path: string): Router | undefined } {
+function collectionRoutes(deps: ResourceDeps, platform: MockPlatform) {
   const prefixes = API_PREFIXES.map((p) => p.replace(/\/$/, ''));
   const collections = RESOURCES.map((def) => {
-    const routes = Router();
-    if (def.path === '/sessions') {
-      // UC5: a session search about a place with an operator back end is answered by that back end.
-      routes.get(prefixes.map((p) => `${p}/sessions`), deps.guard('get', '/sessions'), sessionQueryForwarder(platform.store, platform.forwarding));
-    }
-    return { path: def.path, prefix: `${def.path}/`, routes: resourceRouter(def, deps, prefixes, routes) };
+    // UC5: a session search about a place with an operator back end is answered by that back end.
+    const beforeList = def.path === '/sessions' ? [sessionQueryForwarder(platform.store, platform.forwarding)] : [];
+    return { path: def.path, prefix: `${def.path}/`, ...resourceRouter(def, deps, { prefixes, beforeList }) };
   });
+  const exact = new Map(collections.flatMap((c) => prefixes.map((p) => [`${p}${c.path}`, c] as const)));
   const mounts = prefixes.filter((p) => p !== '').map((p) => `${p}/`);
-  return {
-    for(path) {
-      let rest = path.toLowerCase();
-      for (const m of mounts) if (rest.startsWith(m)) rest = rest.slice(m.length - 1);
-      for (const c of collections) if (rest === c.path || rest.startsWith(c.prefix)) return c.routes;
-      return undefined;
-    },
+  const router = (path: string): Router | undefined => {
+    let rest = path.toLowerCase();
+    for (const m of mounts) if (rest.startsWith(m)) rest = rest.slice(m.length - 1);
+    for (const c of collections) if (rest === c.path || rest.startsWith(c.prefix)) return c.router;
+    return undefined;
   };
+  const route = (req: Request): CollectionTarget | undefined => {
+    const path = req.path;
+    const whole = exact.get(path);
+    if (whole && req.method === 'GET') return { router: whole.router, chain: whole.chains.list };
+    if (whole && req.method === 'POST') return { router: whole.router, chain: whole.chains.create };
+    const slash = path.lastIndexOf('/');
+    const owner = req.method === 'GET' ? exact.get(path.slice(0, slash)) : undefined;
+    const id = path.slice(slash + 1);
+    if (owner && id !== '' && !id.includes('%')) return { router: owner.router, chain: owner.chains.read, id };
+    const found = whole?.router ?? router(path);
+    return found && { router: found };
+  };
+  return { router, route };
 }
 
 export function createApp(platform: MockPlatform, options: AppOptions = {}): Express {

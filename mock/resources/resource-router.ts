@@ -1,5 +1,5 @@
 // The CRUD routes every resource shares: list, create, read (version, expand), replace, merge-patch, delete.
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isObject, type Json } from '../dialect/common.js';
 import { idOf } from '../http/params.js';
 import { assertSafeBody } from '../http/body.js';
@@ -26,11 +26,51 @@ function requireObjectBody(req: Request): Json {
   return req.body;
 }
 
+/** The handlers of one operation in order, guard first, exactly as the router has them. */
+export type HandlerChain = readonly RequestHandler[];
+
+export interface ResourceRoutes {
+  /** Every route of the resource, at its full paths under each prefix. */
+  router: Router;
+  /** The router's own chains for the operations asked most, for a caller that already knows the route (app.ts). */
+  chains: { list: HandlerChain; create: HandlerChain; read: HandlerChain };
+}
+
 /**
- * The routes of one resource at their full paths under each of `prefixes` (`/places`, `/v1/parking/places/:id`),
- * added to `router` (after routes it may already have); the app hands it the requests under those paths.
+ * Runs a route's handlers in order as Express's Route does: `next()` goes on, an error (thrown, rejected or passed to
+ * `next`) and the end of the chain go to `done`. It lets the app skip the router's walk over its layers to a route
+ * it has already found.
  */
-export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, prefixes: readonly string[] = [''], router: Router = Router()): Router {
+export function runChain(chain: HandlerChain, req: Request, res: Response, done: NextFunction): void {
+  let index = 0;
+  const next = (err?: unknown): void => {
+    if (err) return done(err);
+    const handler = chain[index++];
+    if (!handler) return done();
+    try {
+      const result: unknown = handler(req, res, next);
+      if (result instanceof Promise) result.then(undefined, (rejected: unknown) => done(rejected ?? new Error('route handler rejected')));
+    } catch (thrown) {
+      done(thrown);
+    }
+  };
+  next();
+}
+
+export interface ResourceRouterOptions {
+  /** Path prefixes the routes are served under (`/v1/parking`, ``). @default [''] */
+  prefixes?: readonly string[];
+  /** Handlers run before the list (after its guard), e.g. the sessions search an operator's back end answers. */
+  beforeList?: RequestHandler[];
+}
+
+/**
+ * The routes of one resource at their full paths under each prefix (`/places`, `/v1/parking/places/:id`), and the
+ * handler chains of the hot ones; the app hands it the requests under those paths.
+ */
+export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, options: ResourceRouterOptions = {}): ResourceRoutes {
+  const prefixes = options.prefixes ?? [''];
+  const router = Router();
   const collectionPath = prefixes.map((p) => `${p}${def.path}`);
   const memberPath = prefixes.map((p) => `${p}${def.path}/:id`);
   const collection = def.collection(deps.store);
@@ -72,7 +112,7 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, pref
     atMs: ctx.nowMs,
   });
 
-  router.get(collectionPath, deps.guard('get', def.path), (req, res) => {
+  const list: RequestHandler = (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const page = query.number('page', { integer: true, min: 1, max: 1_000_000 }) ?? 1;
@@ -94,9 +134,9 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, pref
       present: (e) => def.present(e, expand, ctx, deps),
     });
     sendJson(res, 200, body);
-  });
+  };
 
-  router.post(collectionPath, deps.guard('post', def.path), (req, res) => {
+  const create: RequestHandler = (req, res) => {
     const ctx = requestContext(res);
     const entity = def.canonical(resolved(requireObjectBody(req), ctx), ctx) as Entity;
     validate(entity);
@@ -109,9 +149,9 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, pref
     const status = def.createStatus ?? 201;
     sendJson(res, status, responseStatus(status, `${def.noun} ${entity.id} created`));
     emitAll(events);
-  });
+  };
 
-  router.get(memberPath, deps.guard('get', itemPath), (req, res) => {
+  const read: RequestHandler = (req, res) => {
     const ctx = requestContext(res);
     const query = new QueryReader(req.query, ctx);
     const version = query.number('version', { integer: true, min: 1 });
@@ -124,7 +164,16 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, pref
         : `${def.noun} ${idOf(req)} does not exist`);
     }
     sendJson(res, 200, def.present(entity, expand, ctx, deps));
-  });
+  };
+
+  const chains = {
+    list: [deps.guard('get', def.path), ...(options.beforeList ?? []), list],
+    create: [deps.guard('post', def.path), create],
+    read: [deps.guard('get', itemPath), read],
+  };
+  router.get(collectionPath, ...chains.list);
+  router.post(collectionPath, ...chains.create);
+  router.get(memberPath, ...chains.read);
 
   const replace = (req: Request, res: Response, entity: Entity, previous: Entity | undefined, verb: 'replaced' | 'updated') => {
     const ctx = requestContext(res);
@@ -185,5 +234,5 @@ export function resourceRouter(def: ResourceDefinition, deps: ResourceDeps, pref
     throw new ApiError(405, `${req.method} is not allowed on ${def.path}; use GET or POST, or ${def.path}/{id}`, undefined, { Allow: 'GET, POST' });
   });
 
-  return router;
+  return { router, chains };
 }
