@@ -124,3 +124,29 @@ describe('request body encodings', () => {
     await http.get(`/v1/parking/places/${PIAZZA}`).expect(200);
   });
 });
+
+describe('bodies with prototype keys or nested too deep', () => {
+  it('names where a forbidden key sits, however deep, and stores nothing', async () => {
+    const { http, platform, unexpected } = makeApp();
+    const before = snapshot(platform);
+    const body = JSON.stringify({ ...newPlace('DEEP_KEY'), description: [{ language: 'en', string: 'x', notes: { list: [{}, { constructor: 1 }] } }] });
+    const res = await http.post('/v1/parking/places').set('Content-Type', 'application/json').send(body).expect(400);
+    expect(res.body.message).toBe('request body contains a forbidden key at /description/0/notes/list/1/constructor');
+    expect(res.body.errors).toEqual([{ path: '/description/0/notes/list/1/constructor', message: 'forbidden key' }]);
+    expect(snapshot(platform)).toBe(before);
+    expect(unexpected).toEqual([]);
+  });
+
+  it('refuses a body nested 10,000 levels deep with a 400 (never a stack overflow), and one 60 levels deep passes the check', async () => {
+    const { http, platform, unexpected } = makeApp();
+    const before = snapshot(platform);
+    const deep = `{"id":"DEEP","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const res = await http.post('/v1/parking/places').set('Content-Type', 'application/json').send(deep).expect(400);
+    expect(res.body.message).toMatch(/^request body nests deeper than 64 levels \(at \/x(\/0)+\)$/);
+    expect(snapshot(platform)).toBe(before);
+    const shallow = JSON.stringify({ ...newPlace('NEST_60'), x: JSON.parse(`${'['.repeat(60)}${']'.repeat(60)}`) });
+    await http.post('/v1/parking/places').set('Content-Type', 'application/json').send(shallow).expect(201);
+    expect((await http.get('/v1/parking/places/NEST_60').expect(200)).body.x).toEqual(JSON.parse(`${'['.repeat(60)}${']'.repeat(60)}`));
+    expect(unexpected).toEqual([]);
+  });
+});

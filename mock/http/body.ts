@@ -86,10 +86,30 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_BODY_DEPTH = 64;
 
 /**
- * Walks a body without recursion and reports the first key that must never reach object prototypes
- * (`constructor` alone passes sjson, so it is checked here too) or the first place nested too deep.
+ * Reports the first key that must never reach object prototypes (`constructor` alone passes sjson, so it is checked
+ * here too) or the first place nested too deep. Most bodies have neither: they are walked once without making a path
+ * per node; only a body with a problem is walked again to name where it is.
  */
 export function inspectBody(value: unknown): { forbidden?: string; tooDeep?: string } {
+  return hasProblem(value, 0) ? locateProblem(value) : {};
+}
+
+/** Recursion stops at MAX_BODY_DEPTH, so deep input cannot exhaust the stack here. */
+function hasProblem(node: unknown, depth: number): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (depth >= MAX_BODY_DEPTH) return true;
+  if (Array.isArray(node)) {
+    for (const child of node) if (hasProblem(child, depth + 1)) return true;
+    return false;
+  }
+  for (const key of Object.keys(node)) {
+    if (FORBIDDEN_KEYS.has(key) || hasProblem((node as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
+/** The same walk without recursion, naming the path of the first problem. */
+function locateProblem(value: unknown): { forbidden?: string; tooDeep?: string } {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
   while (stack.length) {
     const { value: node, path, depth } = stack.pop()!;
