@@ -22,8 +22,9 @@ const readDecodedText = express.text({ type: () => true, limit: BODY_LIMIT_BYTES
 const UTF8_OR_NO_CHARSET = /^[^;]*(;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i;
 
 /**
- * The body as text. Most bodies are plain UTF-8 JSON: those are read by raw-body straight into one Buffer (body-parser's
- * content-type parsing and streaming decoder cost more than the store's work on a POST); the rest go to body-parser.
+ * The body as text. Most bodies are plain UTF-8 JSON: those are read by raw-body straight into one Buffer, which spares
+ * every POST body-parser's content-type parsing and streaming decoder; compressed bodies and other charsets go to
+ * body-parser.
  */
 function readText(req: Request, res: Response, done: (err: unknown, text?: string) => void): void {
   const encoding = req.headers['content-encoding'];
